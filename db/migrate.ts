@@ -1,0 +1,19 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as tickets from './migrations/0001_tickets';
+
+/**
+ * Migrations are files in ./migrations, listed here so that they bundle and
+ * run the same from tsx, from a compiled build and from tests.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_tickets': tickets,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

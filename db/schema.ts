@@ -1,0 +1,114 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** The one typed view of the helpdesk's PostgreSQL schema. Migrations in ./migrations create it. */
+export interface Database {
+  ticket_numbers: TicketNumbersTable;
+  tickets: TicketsTable;
+  articles: ArticlesTable;
+  ticket_events: TicketEventsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** One counter per day in Japan time: ticket numbers are YYYYMMDD + 5 digits, like OTRS. */
+export interface TicketNumbersTable {
+  day: string;
+  counter: number;
+}
+
+/** The read model of each ticket, written by the ticket workflow's activities. */
+export interface TicketsTable {
+  number: string;
+  subject: string;
+  customer_email: string;
+  customer_name: string | null;
+  channel: string;
+  status: string;
+  queue: string | null;
+  owner: string | null;
+  priority: string;
+  support_level: string;
+  sla_status: string;
+  resolution: string | null;
+  refers_to: string | null;
+  spam: boolean;
+  /** The workflow's own change counter: an older write never overwrites a newer one. */
+  version: number;
+  state: JSONColumnType<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+/** Every message and note on a ticket. The workflow only ever carries `id`. */
+export interface ArticlesTable {
+  id: Generated<string>;
+  ticket_number: string | null;
+  kind: ArticleKind;
+  direction: 'inbound' | 'outbound' | 'internal';
+  channel: string;
+  author: string | null;
+  subject: string | null;
+  body: string;
+  from_address: string | null;
+  to_addresses: string[] | null;
+  cc_addresses: string[] | null;
+  message_id: string | null;
+  in_reply_to: string | null;
+  references: string[] | null;
+  headers: JSONColumnType<Record<string, unknown>> | null;
+  /** For articles composed by an activity: makes a retried activity write the same article once. */
+  idempotency_key: string | null;
+  /** Set when the action this article was written for was refused by the ticket. */
+  refused_reason: string | null;
+  created_at: CreatedAt;
+}
+
+export type ArticleKind =
+  | 'inquiry'
+  | 'follow_up'
+  | 'phone_call'
+  | 'memo'
+  | 'receipt_notice'
+  | 'answer'
+  | 'note';
+
+/** The ticket's history: what happened, refused actions included. */
+export interface TicketEventsTable {
+  id: Generated<string>;
+  ticket_number: string;
+  /** `<number>:<sequence in the workflow>`: a retried activity records the line once. */
+  event_key: string;
+  kind: string;
+  actor: string | null;
+  detail: JSONColumnType<Record<string, unknown>>;
+  at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_name: string;
+  role: string;
+  level: string | null;
+  /** SHA-256 of the token: the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  user_name: string | null;
+  role: string | null;
+  ip: string | null;
+  method: string;
+  path: string;
+  action: string;
+  ticket_number: string | null;
+  status: number;
+  outcome: string;
+}
