@@ -19,6 +19,8 @@ export interface Config {
   databaseUrl?: string;
   embeddedPgPort: number;
   allowedIps?: string[];
+  supportAddress: string;
+  mailingListAddress?: string;
   reopenWindowMs: number;
   autoCloseAfterMs: number;
   logLevel: string;
@@ -40,6 +42,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     embeddedPgPort: intSetting(env, 'PG_PORT', 5433),
     allowedIps: env.API_ALLOWED_IPS ? env.API_ALLOWED_IPS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    supportAddress: env.SUPPORT_ADDRESS || 'support@helpdesk.example',
+    mailingListAddress: env.MAILING_LIST_ADDRESS || undefined,
     reopenWindowMs: durationSetting(env, 'TICKET_REOPEN_WINDOW', '14d'),
     autoCloseAfterMs: durationSetting(env, 'TICKET_AUTO_CLOSE_AFTER', '7d'),
     logLevel: env.LOG_LEVEL || 'info',

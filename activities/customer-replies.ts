@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+
+export interface DeskAddresses {
+  supportAddress: string;
+  mailingListAddress?: string;
+}
+
+export interface ReplyRequest {
+  number: string;
+  /** `<number>:<sequence>`: a retried activity writes the article once and returns the same id. */
+  key: string;
+  author: string;
+}
+
+/**
+ * The outgoing articles to the customer: the receipt notice and the approved
+ * answer, addressed to the customer with the mailing list in Cc. The mail
+ * itself is sent from these articles (outbound mail).
+ */
+export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresses) {
+  async function writeReply(request: ReplyRequest, kind: 'receipt_notice' | 'answer', body: string): Promise<string> {
+    const ticket = await db
+      .selectFrom('tickets')
+      .select(['subject', 'customer_email', 'customer_name'])
+      .where('number', '=', request.number)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('articles')
+      .values({
+        ticket_number: request.number,
+        kind,
+        direction: 'outbound',
+        channel: 'email',
+        author: request.author,
+        subject: `[Ticket#${request.number}] ${ticket.subject}`,
+        body,
+        from_address: desk.supportAddress,
+        to_addresses: [ticket.customer_email],
+        cc_addresses: desk.mailingListAddress ? [desk.mailingListAddress] : [],
+        idempotency_key: request.key,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
+    const row = await db.selectFrom('articles').select('id').where('idempotency_key', '=', request.key).executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  return {
+    async composeReceiptNotice(request: ReplyRequest): Promise<string> {
+      const ticket = await db.selectFrom('tickets').select(['subject', 'customer_name']).where('number', '=', request.number).executeTakeFirstOrThrow();
+      const body = [
+        `${ticket.customer_name ?? 'お客様'} 様`,
+        '',
+        'お問い合わせを受け付けました。',
+        `受付番号: ${request.number}`,
+        `件名: ${ticket.subject}`,
+        `担当: ${request.author}`,
+        '',
+        '担当者より改めてご連絡いたします。',
+      ].join('\n');
+      return writeReply(request, 'receipt_notice', body);
+    },
+
+    async composeAnswer(request: ReplyRequest & { memoId: string }): Promise<string> {
+      const memo = await db
+        .selectFrom('articles')
+        .select(['body', 'kind', 'ticket_number'])
+        .where('id', '=', request.memoId)
+        .executeTakeFirstOrThrow();
+      if (memo.kind !== 'memo' || memo.ticket_number !== request.number) {
+        throw new Error(`article ${request.memoId} is not a memo of ticket ${request.number}`);
+      }
+      return writeReply(request, 'answer', memo.body);
+    },
+  };
+}

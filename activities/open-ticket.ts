@@ -1,0 +1,66 @@
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { moveArticle, storeArticle } from '../db/articles';
+import type { Database } from '../db/schema';
+import { allocateTicketNumber } from '../db/ticket-numbers';
+import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
+import { newTicketState } from '../workflows/ticket-rules';
+import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
+
+export interface NewInquiry {
+  customer: Customer;
+  subject: string;
+  body: string;
+  priority: Priority;
+  channel: Channel;
+  author?: string;
+  refersTo?: string;
+  /** An article already stored (a follow-up that arrived after the old ticket's reopen window). */
+  existingArticleId?: string;
+}
+
+export interface TicketStarter {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  settings: TicketSettings;
+}
+
+export const ticketWorkflowId = (number: string) => `ticket-${number}`;
+
+/**
+ * A new inquiry becomes a ticket: a number from the database, the first
+ * article stored, then the ticket's workflow started with only the article's id.
+ */
+export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): Promise<TicketState> {
+  const number = await allocateTicketNumber(starter.db);
+  if (inquiry.existingArticleId) await moveArticle(starter.db, inquiry.existingArticleId, number);
+  const articleId =
+    inquiry.existingArticleId ??
+    (await storeArticle(starter.db, {
+      ticketNumber: number,
+      kind: 'inquiry',
+      direction: 'inbound',
+      channel: inquiry.channel,
+      author: inquiry.author,
+      subject: inquiry.subject,
+      body: inquiry.body,
+      fromAddress: inquiry.customer.email,
+    }));
+  const opened = newTicketState({
+    number,
+    subject: inquiry.subject,
+    customer: inquiry.customer,
+    channel: inquiry.channel,
+    priority: inquiry.priority,
+    createdAt: new Date().toISOString(),
+    refersTo: inquiry.refersTo,
+  });
+  const ticket: TicketState = { ...opened, counts: { ...opened.counts, articles: 1 } };
+  await starter.temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+    workflowId: ticketWorkflowId(number),
+    taskQueue: starter.taskQueue,
+    args: [{ ticket, settings: starter.settings, firstArticleId: articleId }],
+  });
+  return ticket;
+}

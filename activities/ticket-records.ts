@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { TicketView } from '../workflows/ticket-messages';
+
+export interface TicketEvent {
+  /** `<number>:<sequence>`: the same line is written once however often the activity is retried. */
+  key: string;
+  number: string;
+  kind: string;
+  actor?: string;
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+/** The read model and the ticket's history, written from the workflow. */
+export function ticketRecordActivities(db: Kysely<Database>) {
+  return {
+    async recordTicket(view: TicketView, version: number): Promise<void> {
+      const row = {
+        number: view.number,
+        subject: view.subject,
+        customer_email: view.customer.email,
+        customer_name: view.customer.name ?? null,
+        channel: view.channel,
+        status: view.status,
+        queue: view.queue,
+        owner: view.owner,
+        priority: view.priority,
+        support_level: view.supportLevel,
+        sla_status: view.slaStatus,
+        resolution: view.resolution ?? null,
+        refers_to: view.refersTo ?? null,
+        spam: view.spam,
+        version,
+        state: JSON.stringify(view),
+        created_at: view.createdAt,
+        updated_at: view.updatedAt,
+        closed_at: view.closedAt ?? null,
+      };
+      const { number, created_at, ...changes } = row;
+      await db
+        .insertInto('tickets')
+        .values(row)
+        .onConflict((oc) => oc.column('number').doUpdateSet(changes).where('tickets.version', '<', version))
+        .execute();
+    },
+
+    async recordTicketEvent(event: TicketEvent): Promise<void> {
+      await db
+        .insertInto('ticket_events')
+        .values({
+          ticket_number: event.number,
+          event_key: event.key,
+          kind: event.kind,
+          actor: event.actor ?? null,
+          detail: JSON.stringify(event.detail),
+          at: event.at,
+        })
+        .onConflict((oc) => oc.column('event_key').doNothing())
+        .execute();
+    },
+
+    /** An article written for an action the ticket refused keeps its text, marked with the reason. */
+    async markArticleRefused(articleId: string, reason: string): Promise<void> {
+      await db.updateTable('articles').set({ refused_reason: reason }).where('id', '=', articleId).execute();
+    },
+  };
+}
+

@@ -1,0 +1,22 @@
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Config } from '../lib/config';
+import type { Actor } from '../workflows/ticket-types';
+
+/** What every route can reach. */
+export interface ApiDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  config: Config;
+}
+
+/** Hono's per-request variables: who is calling, and what the request was about (for the audit log). */
+export type ApiEnv = {
+  Variables: {
+    actor?: Actor;
+    ip?: string;
+    action?: string;
+    ticketNumber?: string;
+  };
+};

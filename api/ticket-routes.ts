@@ -1,0 +1,158 @@
+import { openTicket, type TicketStarter } from '../activities/open-ticket';
+import { articlesOf, storeArticle } from '../db/articles';
+import type { ArticleKind } from '../db/schema';
+import type { z } from 'zod';
+import type { ActionArgs, AgentAction, TicketView } from '../workflows/ticket-messages';
+import type { Actor, Role } from '../workflows/ticket-types';
+import type { ApiDeps } from './env';
+import { Problem } from './problem';
+import type { RouteBook } from './route-book';
+import { rethrowDatabase, TicketGateway } from './ticket-gateway';
+import * as schema from './ticket-schemas';
+
+const WORKERS: Role[] = ['agent', 'reviewer', 'manager'];
+const REVIEWERS: Role[] = ['reviewer', 'manager'];
+/** Integrators feed tickets in (phone-call intake) and nothing else. */
+const FEEDERS: Role[] = ['integrator', ...WORKERS];
+
+export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStarter): void {
+  const tickets = new TicketGateway(deps.temporal, deps.db);
+  const json = (c: { json: (body: unknown, status?: 200 | 201) => Response }, ticket: TicketView, status: 200 | 201 = 200) =>
+    c.json(ticket, status);
+
+  /** Stores an article the action refers to; marks it refused if the ticket then refuses the action. */
+  async function withArticle<A extends AgentAction>(
+    number: string,
+    actor: Actor,
+    article: { kind: ArticleKind; body: string; direction: 'inbound' | 'outbound' | 'internal'; channel: string },
+    action: A,
+    args: (articleId: string) => ActionArgs<A>,
+  ): Promise<{ articleId: string; ticket: TicketView }> {
+    await tickets.storedView(number);
+    const articleId = await storeArticle(deps.db, { ticketNumber: number, author: actor.user, ...article }).catch(rethrowDatabase);
+    try {
+      return { articleId, ticket: await tickets.act(number, action, args(articleId)) };
+    } catch (error) {
+      if (error instanceof Problem && error.status === 409) {
+        await deps.db.updateTable('articles').set({ refused_reason: error.detail }).where('id', '=', articleId).execute();
+      }
+      throw error;
+    }
+  }
+
+  book.add(
+    { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: 'the new ticket' } },
+    async ({ c, actor, body }) => {
+      const ticket = await openTicket(starter, { ...body, author: actor.user });
+      c.set('ticketNumber', ticket.number);
+      return json(c, { ...ticket, slaStatus: 'on_track' }, 201);
+    },
+  );
+
+  book.add(
+    { method: 'get', path: '/api/tickets', action: 'ticket.list', summary: 'List tickets', roles: WORKERS, query: schema.ticketListQuery },
+    async ({ c, query }) => {
+      let q = deps.db.selectFrom('tickets').select('state').orderBy('created_at', 'desc').limit(query.limit);
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.queue) q = q.where('queue', '=', query.queue);
+      if (query.owner) q = q.where('owner', '=', query.owner);
+      if (query.level) q = q.where('support_level', '=', query.level);
+      if (query.slaStatus) q = q.where('sla_status', '=', query.slaStatus);
+      if (query.priority) q = q.where('priority', '=', query.priority);
+      const rows = await q.execute().catch(rethrowDatabase);
+      return c.json({ tickets: rows.map((r) => r.state) });
+    },
+  );
+
+  book.add(
+    { method: 'get', path: '/api/tickets/:number', action: 'ticket.read', summary: 'Read a ticket', roles: WORKERS },
+    async ({ c, params }) => json(c, await tickets.view(params.number)),
+  );
+
+  book.add(
+    { method: 'get', path: '/api/tickets/:number/sla', action: 'ticket.sla', summary: "Read a ticket's SLA clocks", roles: WORKERS },
+    async ({ c, params }) => c.json(await tickets.sla(params.number)),
+  );
+
+  book.add(
+    { method: 'get', path: '/api/tickets/:number/articles', action: 'ticket.articles', summary: "Read a ticket's articles", roles: WORKERS },
+    async ({ c, params }) => {
+      const number = params.number;
+      await tickets.storedView(number);
+      return c.json({ articles: await articlesOf(deps.db, number).catch(rethrowDatabase) });
+    },
+  );
+
+  const simple = <A extends AgentAction, S extends z.ZodType>(
+    path: string,
+    action: A,
+    summary: string,
+    roles: Role[],
+    body: S,
+    toArgs: (body: z.infer<S>, actor: Actor, params: Record<string, string>) => ActionArgs<A>,
+  ) =>
+    book.add({ method: 'post', path: `/api/tickets/:number/${path}`, action: `ticket.${action}`, summary, roles, body }, async ({ c, actor, body, params }) =>
+      json(c, await tickets.act(params.number, action, toArgs(body as z.infer<S>, actor, params))),
+    );
+
+  simple('queue', 'assignQueue', 'Put the ticket in a queue', WORKERS, schema.queueBody, (b, actor) => ({ actor, queue: b.queue }));
+  simple('acknowledge', 'acknowledge', 'Send the receipt notice and take the ticket', WORKERS, schema.emptyBody, (_, actor) => ({ actor }));
+  simple('memos/:memoId/review', 'reviewMemo', 'Review a memo', REVIEWERS, schema.reviewBody, (b, actor, params) => ({ actor, memoId: params.memoId, ...b }));
+  simple('answer', 'sendAnswer', 'Send the approved answer', WORKERS, schema.answerBody, (b, actor) => ({ actor, memoId: b.memoId }));
+  simple('priority', 'changePriority', 'Change the priority', WORKERS, schema.priorityBody, (b, actor) => ({ actor, priority: b.priority }));
+  simple('owner', 'reassign', 'Reassign the owner', WORKERS, schema.ownerBody, (b, actor) => ({ actor, owner: b.owner }));
+  simple('escalate', 'escalate', 'Escalate to L2 or L3', WORKERS, schema.escalateBody, (b, actor) => ({ actor, level: b.level, reason: b.reason }));
+  simple('close', 'close', 'Close the ticket', WORKERS, schema.closeBody, (b, actor) => ({ actor, resolution: b.resolution }));
+  simple('spam', 'markSpam', 'Mark the ticket as spam', WORKERS, schema.emptyBody, (_, actor) => ({ actor }));
+
+  book.add(
+    { method: 'post', path: '/api/tickets/:number/memos', action: 'ticket.draftMemo', summary: 'Draft the answer as a memo', roles: WORKERS, body: schema.memoBody, responses: { 200: 'the ticket, with memoId' } },
+    async ({ c, actor, body, params }) => {
+      const number = params.number;
+      const memo = { kind: 'memo' as const, body: body.body, direction: 'internal' as const, channel: 'web' };
+      const { articleId, ticket } = await withArticle(number, actor, memo, 'draftMemo', (articleId) => ({ actor, articleId }));
+      return c.json({ memoId: articleId, ...ticket });
+    },
+  );
+
+  book.add(
+    { method: 'post', path: '/api/tickets/:number/phone-calls', action: 'ticket.logPhoneCall', summary: 'Log a phone call', roles: FEEDERS, body: schema.phoneCallBody },
+    async ({ c, actor, body, params }) => {
+      const number = params.number;
+      const call = { kind: 'phone_call' as const, body: body.body, direction: body.direction, channel: 'phone' };
+      const { ticket } = await withArticle(number, actor, call, 'logPhoneCall', (articleId) => ({ actor, direction: body.direction, articleId }));
+      return json(c, ticket);
+    },
+  );
+
+  book.add(
+    { method: 'post', path: '/api/tickets/:number/follow-ups', action: 'ticket.followUp', summary: "Add the customer's follow-up", roles: FEEDERS, body: schema.followUpBody, responses: { 200: 'the ticket', 201: 'a new ticket referring to the old one' } },
+    async ({ c, actor, body, params }) => {
+      const number = params.number;
+      const old = await tickets.storedView(number);
+      const articleId = await storeArticle(deps.db, {
+        ticketNumber: number,
+        kind: 'follow_up',
+        direction: 'inbound',
+        channel: body.channel,
+        author: actor.user,
+        body: body.body,
+        fromAddress: old.customer.email,
+      }).catch(rethrowDatabase);
+      const result = await tickets.followUp(number, { articleId, channel: body.channel });
+      if (result !== 'workflow-gone') return json(c, result);
+      // Closed longer than the reopen window: the follow-up starts a new ticket that refers to the old one.
+      const opened = await openTicket(starter, {
+        customer: old.customer,
+        subject: old.subject,
+        body: body.body,
+        priority: old.priority,
+        channel: body.channel,
+        author: actor.user,
+        refersTo: number,
+        existingArticleId: articleId,
+      });
+      return json(c, { ...opened, slaStatus: 'on_track' }, 201);
+    },
+  );
+}

@@ -1,0 +1,31 @@
+// The operator's command line: `npx helpdesk <command>`.
+import { ConfigError, loadConfig } from '../lib/config';
+import { TOKEN_USAGE, tokenCommand, UsageError } from './token-command';
+
+const USAGE = `usage:
+${TOKEN_USAGE}`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'token':
+      return tokenCommand(config, args);
+    default:
+      throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+  }
+}
+
+// The CLI's output is for people and scripts: keep the JSON logs quiet unless asked.
+process.env.LOG_LEVEL ??= 'warn';
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error) => {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      console.error(`helpdesk: ${error.message}\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`helpdesk: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

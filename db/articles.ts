@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { ArticleKind, ArticlesTable, Database } from './schema';
+
+export interface NewArticle {
+  ticketNumber: string;
+  kind: ArticleKind;
+  direction: ArticlesTable['direction'];
+  channel: string;
+  author?: string;
+  subject?: string;
+  body: string;
+  fromAddress?: string;
+}
+
+/** Stores an article before anything refers to it: the workflow only ever gets its id. */
+export async function storeArticle(db: Kysely<Database>, article: NewArticle): Promise<string> {
+  const row = await db
+    .insertInto('articles')
+    .values({
+      ticket_number: article.ticketNumber,
+      kind: article.kind,
+      direction: article.direction,
+      channel: article.channel,
+      author: article.author ?? null,
+      subject: article.subject ?? null,
+      body: article.body,
+      from_address: article.fromAddress ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function articlesOf(db: Kysely<Database>, ticketNumber: string) {
+  return db
+    .selectFrom('articles')
+    .select([
+      'id',
+      'kind',
+      'direction',
+      'channel',
+      'author',
+      'subject',
+      'body',
+      'from_address',
+      'to_addresses',
+      'cc_addresses',
+      'message_id',
+      'refused_reason',
+      'created_at',
+    ])
+    .where('ticket_number', '=', ticketNumber)
+    .orderBy('id')
+    .execute();
+}
+
+export async function moveArticle(db: Kysely<Database>, articleId: string, ticketNumber: string): Promise<void> {
+  await db.updateTable('articles').set({ ticket_number: ticketNumber }).where('id', '=', articleId).execute();
+}

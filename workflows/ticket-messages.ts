@@ -1,0 +1,55 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Channel, SlaStatus, TicketCommand, TicketState } from './ticket-types';
+
+// The ticket workflow's public surface: what the API, the intake and direct
+// Temporal integrations send to it. Each agent action is an Update (the caller
+// learns at once whether it was accepted) and, under the same name, a Signal
+// (for integrations that cannot wait; a refused signal is recorded as refused).
+
+/** The ticket as callers see it: the workflow's state plus its SLA status. */
+export interface TicketView extends TicketState {
+  slaStatus: SlaStatus;
+}
+
+export type AgentCommand = Exclude<TicketCommand, { type: 'customerFollowUp' | 'autoClose' }>;
+export type AgentAction = AgentCommand['type'];
+export type ActionArgs<A extends AgentAction> = Omit<Extract<AgentCommand, { type: A }>, 'type'>;
+
+export const AGENT_ACTIONS = [
+  'assignQueue',
+  'acknowledge',
+  'draftMemo',
+  'reviewMemo',
+  'sendAnswer',
+  'logPhoneCall',
+  'changePriority',
+  'reassign',
+  'escalate',
+  'close',
+  'markSpam',
+] as const satisfies readonly AgentAction[];
+
+export function actionUpdate<A extends AgentAction>(action: A) {
+  return defineUpdate<TicketView, [ActionArgs<A>]>(action);
+}
+
+export function actionSignal<A extends AgentAction>(action: A) {
+  return defineSignal<[ActionArgs<A>]>(action);
+}
+
+export interface CustomerFollowUp {
+  /** The follow-up's article, already stored in PostgreSQL. */
+  articleId: string;
+  channel: Channel;
+}
+
+/** Never refused: the intake must always be able to record what the customer said. */
+export const customerFollowUpSignal = defineSignal<[CustomerFollowUp]>('customerFollowUp');
+
+export const ticketQuery = defineQuery<TicketView>('ticket');
+export const slaQuery = defineQuery<SlaReport>('sla');
+
+export interface SlaReport {
+  status: SlaStatus;
+  clocks: unknown[];
+}

@@ -1,0 +1,224 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { TicketActivities } from '../activities';
+import { describeTicket, ticketSearchAttributes } from './ticket-display';
+import {
+  AGENT_ACTIONS,
+  actionSignal,
+  actionUpdate,
+  customerFollowUpSignal,
+  slaQuery,
+  ticketQuery,
+  type AgentCommand,
+  type TicketView,
+} from './ticket-messages';
+import { decide } from './ticket-rules';
+import type { SlaStatus, TicketCommand, TicketState } from './ticket-types';
+
+export interface TicketSettings {
+  reopenWindowMs: number;
+  autoCloseAfterMs: number;
+  /** Continue-as-new past this many history events even before Temporal suggests it (tests use a small one). */
+  maxHistoryEvents?: number;
+}
+
+export interface TicketWorkflowInput {
+  ticket: TicketState;
+  settings: TicketSettings;
+  /** The inquiry's article, for the record. */
+  firstArticleId?: string;
+  /** Carried over continue-as-new: the history line counter and the waiting clock. */
+  carried?: { sequence: number; waitingSince?: string };
+}
+
+export type TicketOutcome = { number: string; status: 'closed'; resolution?: string };
+
+const records = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '30 seconds',
+  // Database outages are waited out: losing a history line or a reply is worse than being late.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** One support ticket, from the first contact until it has stayed closed for the reopen window. */
+export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketOutcome> {
+  const { settings } = input;
+  let ticket = input.ticket;
+  let sequence = input.carried?.sequence ?? 0;
+  let waitingSince = input.carried?.waitingSince;
+  let version = sequence;
+  let recordedVersion = -1;
+  const effects: Effect[] = [];
+
+  const view = (): TicketView => ({ ...ticket, slaStatus: slaStatusOf(ticket) });
+  const nextKey = () => `${ticket.number}:${++sequence}`;
+  const now = () => new Date().toISOString();
+
+  /** Applies an accepted state change and queues what has to happen outside. */
+  function apply(command: TicketCommand, next: TicketState, note?: string): void {
+    const before = ticket;
+    ticket = next;
+    version++;
+    if (ticket.status === 'waiting_customer' && before.status !== 'waiting_customer') waitingSince = now();
+    if (ticket.status !== 'waiting_customer') waitingSince = undefined;
+    effects.push({ kind: 'event', event: historyLine(command, before, note) });
+    if (command.type === 'acknowledge') effects.push({ kind: 'receiptNotice', author: command.actor.user });
+    if (command.type === 'sendAnswer') effects.push({ kind: 'answer', author: command.actor.user, memoId: command.memoId });
+    publish();
+  }
+
+  function historyLine(command: TicketCommand, before: TicketState, note?: string) {
+    const { type, ...detail } = command;
+    const actor = 'actor' in command ? command.actor.user : undefined;
+    return { kind: type, actor, detail: { ...detail, from: before.status, to: ticket.status, ...(note ? { note } : {}) } };
+  }
+
+  function refuse(command: TicketCommand, reason: string): void {
+    ticket = { ...ticket, counts: { ...ticket.counts, refused: ticket.counts.refused + 1 } };
+    version++;
+    const actor = 'actor' in command ? command.actor.user : undefined;
+    effects.push({ kind: 'event', event: { kind: 'refused', actor, detail: { command: command.type, reason } } });
+    if ('articleId' in command && command.articleId) effects.push({ kind: 'articleRefused', articleId: command.articleId, reason });
+  }
+
+  function publish(): void {
+    ticketSearchAttributes(view());
+    setCurrentDetails(describeTicket(view()));
+  }
+
+  function decideNow(command: TicketCommand) {
+    return decide(ticket, command, now(), { reopenWindowMs: settings.reopenWindowMs });
+  }
+
+  for (const action of AGENT_ACTIONS) {
+    const toCommand = (args: object) => ({ ...args, type: action }) as AgentCommand;
+    setHandler(
+      actionUpdate(action),
+      (args) => {
+        const decision = decideNow(toCommand(args));
+        // The validator already said yes, and nothing ran in between; this guards a replay of old histories.
+        if (!decision.ok) throw ApplicationFailure.create({ type: 'TransitionRefused', message: decision.reason, nonRetryable: true });
+        apply(toCommand(args), decision.state);
+        return view();
+      },
+      {
+        validator: (args) => {
+          const decision = decideNow(toCommand(args));
+          if (!decision.ok) throw ApplicationFailure.create({ type: 'TransitionRefused', message: decision.reason, nonRetryable: true });
+        },
+      },
+    );
+    setHandler(actionSignal(action), (args) => {
+      const command = toCommand(args);
+      const decision = decideNow(command);
+      if (decision.ok) apply(command, decision.state);
+      else refuse(command, decision.reason);
+    });
+  }
+
+  setHandler(customerFollowUpSignal, ({ articleId, channel }) => {
+    const command: TicketCommand = { type: 'customerFollowUp', articleId, channel };
+    const decision = decideNow(command);
+    // The rules never refuse a follow-up; should they ever, it is still on record as refused.
+    if (decision.ok) apply(command, decision.state, decision.note);
+    else refuse(command, decision.reason);
+  });
+
+  setHandler(ticketQuery, view);
+  setHandler(slaQuery, () => ({ status: slaStatusOf(ticket), clocks: [] }));
+
+  publish();
+  for (;;) {
+    const deadline = nextDeadline();
+    const woken = await condition(() => effects.length > 0 || recordedVersion < version, deadline === undefined ? undefined : Math.max(deadline - Date.now(), 1));
+    await carryOut();
+    if (!woken) onDeadline();
+    if (ticket.status === 'closed' && reopenWindowOver()) break;
+    if (historyIsLong()) {
+      await condition(allHandlersFinished);
+      await carryOut();
+      await continueAsNew<typeof ticketWorkflow>({ ticket, settings, carried: { sequence, waitingSince } });
+    }
+  }
+  await condition(allHandlersFinished);
+  await carryOut();
+  return { number: ticket.number, status: 'closed', resolution: ticket.resolution };
+
+  /** Runs the queued effects in order, then brings the read model up to date. */
+  async function carryOut(): Promise<void> {
+    // The read model first: the replies read the ticket's customer from it.
+    if (recordedVersion < 0) await recordTicket();
+    while (effects.length > 0) {
+      const effect = effects.shift()!;
+      await perform(effect);
+    }
+    if (recordedVersion < version) await recordTicket();
+  }
+
+  async function recordTicket(): Promise<void> {
+    const at = version;
+    await records.recordTicket(view(), at);
+    recordedVersion = Math.max(recordedVersion, at);
+  }
+
+  async function perform(effect: Effect): Promise<void> {
+    switch (effect.kind) {
+      case 'event':
+        return records.recordTicketEvent({ ...effect.event, key: nextKey(), number: ticket.number, at: now() });
+      case 'articleRefused':
+        return records.markArticleRefused(effect.articleId, effect.reason);
+      case 'receiptNotice': {
+        await recordTicket();
+        await records.composeReceiptNotice({ number: ticket.number, key: nextKey(), author: effect.author });
+        return;
+      }
+      case 'answer': {
+        await recordTicket();
+        await records.composeAnswer({ number: ticket.number, key: nextKey(), author: effect.author, memoId: effect.memoId });
+        return;
+      }
+    }
+  }
+
+  function nextDeadline(): number | undefined {
+    if (ticket.status === 'waiting_customer' && waitingSince) return Date.parse(waitingSince) + settings.autoCloseAfterMs;
+    if (ticket.status === 'closed' && ticket.closedAt) return Date.parse(ticket.closedAt) + settings.reopenWindowMs;
+    return undefined;
+  }
+
+  function onDeadline(): void {
+    if (ticket.status !== 'waiting_customer') return;
+    const command: TicketCommand = { type: 'autoClose', resolution: 'no_response' };
+    const decision = decideNow(command);
+    if (decision.ok) apply(command, decision.state);
+  }
+
+  function reopenWindowOver(): boolean {
+    return ticket.closedAt !== undefined && Date.now() >= Date.parse(ticket.closedAt) + settings.reopenWindowMs;
+  }
+
+  function historyIsLong(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || (settings.maxHistoryEvents !== undefined && info.historyLength > settings.maxHistoryEvents);
+  }
+}
+
+type Effect =
+  | { kind: 'event'; event: { kind: string; actor?: string; detail: Record<string, unknown> } }
+  | { kind: 'articleRefused'; articleId: string; reason: string }
+  | { kind: 'receiptNotice'; author: string }
+  | { kind: 'answer'; author: string; memoId: string };
+
+/** Until the SLA clocks run (SLA issue): paused while the customer has the ball, met once closed. */
+function slaStatusOf(ticket: TicketState): SlaStatus {
+  if (ticket.status === 'closed') return 'met';
+  if (ticket.status === 'waiting_customer') return 'paused';
+  return 'on_track';
+}
