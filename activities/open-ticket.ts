@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { moveArticle, storeArticle } from '../db/articles';
 import type { Database } from '../db/schema';
 import { allocateTicketNumber } from '../db/ticket-numbers';
+import { ticketRecordActivities } from './ticket-records';
 import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
 import { newTicketState } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
@@ -57,6 +58,8 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
     refersTo: inquiry.refersTo,
   });
   const ticket: TicketState = { ...opened, counts: { ...opened.counts, articles: 1 } };
+  // The read model exists before the workflow runs, so the ticket can be found at once.
+  await ticketRecordActivities(starter.db).recordTicket({ ...ticket, slaStatus: 'on_track' }, 0);
   await starter.temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
     workflowId: ticketWorkflowId(number),
     taskQueue: starter.taskQueue,

@@ -35,8 +35,8 @@ export interface TicketWorkflowInput {
   settings: TicketSettings;
   /** The inquiry's article, for the record. */
   firstArticleId?: string;
-  /** Carried over continue-as-new: the history line counter and the waiting clock. */
-  carried?: { sequence: number; waitingSince?: string };
+  /** Carried over continue-as-new: the counters and the waiting clock. */
+  carried?: { sequence: number; version: number; waitingSince?: string };
 }
 
 export type TicketOutcome = { number: string; status: 'closed'; resolution?: string };
@@ -53,7 +53,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let ticket = input.ticket;
   let sequence = input.carried?.sequence ?? 0;
   let waitingSince = input.carried?.waitingSince;
-  let version = sequence;
+  let version = input.carried?.version ?? 0;
   let recordedVersion = -1;
   const effects: Effect[] = [];
 
@@ -136,15 +136,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   publish();
   for (;;) {
-    const deadline = nextDeadline();
-    const woken = await condition(() => effects.length > 0 || recordedVersion < version, deadline === undefined ? undefined : Math.max(deadline - Date.now(), 1));
+    const timedOut = !(await workToDoOrDeadline());
     await carryOut();
-    if (!woken) onDeadline();
+    if (timedOut) onDeadline();
     if (ticket.status === 'closed' && reopenWindowOver()) break;
     if (historyIsLong()) {
       await condition(allHandlersFinished);
       await carryOut();
-      await continueAsNew<typeof ticketWorkflow>({ ticket, settings, carried: { sequence, waitingSince } });
+      await continueAsNew<typeof ticketWorkflow>({ ticket, settings, carried: { sequence, version, waitingSince } });
     }
   }
   await condition(allHandlersFinished);
@@ -185,6 +184,17 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         return;
       }
     }
+  }
+
+  /** True when there is work to carry out, false when the next deadline came first. */
+  async function workToDoOrDeadline(): Promise<boolean> {
+    const workToDo = () => effects.length > 0 || recordedVersion < version;
+    const deadline = nextDeadline();
+    if (deadline === undefined) {
+      await condition(workToDo);
+      return true;
+    }
+    return condition(workToDo, Math.max(deadline - Date.now(), 1));
   }
 
   function nextDeadline(): number | undefined {
