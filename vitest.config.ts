@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Temporal dev server and PostgreSQL started once by test/setup/servers.ts.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/setup/summary-reporter.ts'],
     projects: [
       {
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
