@@ -13,7 +13,7 @@ import { TICKET_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { ticketWorkflow } from '../../workflows/ticket';
 import { actionUpdate, customerFollowUpSignal, ticketQuery } from '../../workflows/ticket-messages';
 import type { Actor } from '../../workflows/ticket-types';
-import { createTestDatabase } from '../support/database';
+import { connectTestDatabase } from '../support/database';
 import { eventually } from '../support/stack';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -21,7 +21,7 @@ const alice: Actor = { user: 'alice', role: 'agent', level: 'L1' };
 const rita: Actor = { user: 'rita', role: 'reviewer', level: 'L2' };
 
 let env: TestWorkflowEnvironment;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof connectTestDatabase>>;
 let worker: Worker;
 let running: Promise<void>;
 const taskQueue = 'ticket-workflow-test';
@@ -36,7 +36,7 @@ beforeAll(async () => {
   }).catch(() => {
     // The test server accepts any search attribute; registering is only needed on a real cluster.
   });
-  database = await createTestDatabase();
+  database = await connectTestDatabase();
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
@@ -50,7 +50,7 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await env?.teardown();
-  await database?.drop();
+  await database?.close();
 });
 
 function starter(settings: Partial<TicketStarter['settings']> = {}): TicketStarter {

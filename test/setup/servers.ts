@@ -6,6 +6,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { connectDatabase } from '../../db/connect';
+import { migrateToLatest } from '../../db/migrate';
 import { startEmbeddedPostgres } from '../../scripts/devstack/embedded-postgres';
 import { freePort } from '../../scripts/devstack/ports';
 import { startTemporalDevServer } from '../../scripts/devstack/temporal-dev-server';
@@ -36,6 +38,8 @@ export default async function setup(project: TestProject) {
       freePort().then((port) => startTemporalDevServer({ port, logFile: path.join(dir, 'temporal.log') })).then(started),
       bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
     ]);
+    const db = connectDatabase(postgres.url);
+    await migrateToLatest(db).finally(() => db.destroy());
     project.provide('databaseUrl', postgres.url);
     project.provide('temporalAddress', temporal.address);
     project.provide('workflowBundle', bundle.code);

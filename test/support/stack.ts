@@ -8,7 +8,7 @@ import { createToken } from '../../api/tokens';
 import { loadConfig, type Config } from '../../lib/config';
 import { createTicketWorker } from '../../worker/ticket-worker';
 import type { Role, SupportLevel } from '../../workflows/ticket-types';
-import { createTestDatabase } from './database';
+import { connectTestDatabase } from './database';
 
 export const USERS = {
   alice: { role: 'agent', level: 'L1' },
@@ -33,7 +33,7 @@ export async function startTestStack(env: Record<string, string> = {}) {
     Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const database = await createTestDatabase();
+  const database = await connectTestDatabase();
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const config: Config = loadConfig({
     DATABASE_URL: database.url,
@@ -96,7 +96,7 @@ export async function startTestStack(env: Record<string, string> = {}) {
       await running;
       await workerConnection.close();
       await connection.close();
-      await database.drop();
+      await database.close();
     },
   };
 }
