@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { formatReplySubject } from './intake/ticket-tag';
+import { customerSalutation, loadTemplate, renderTemplate } from './outbound-mail/templates';
 
 export interface DeskAddresses {
   supportAddress: string;
@@ -18,8 +20,9 @@ export interface ReplyRequest {
  * answer, addressed to the customer with the mailing list in Cc. The mail
  * itself is sent from these articles (outbound mail).
  */
-export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresses) {
-  async function writeReply(request: ReplyRequest, kind: 'receipt_notice' | 'answer', body: string): Promise<string> {
+export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresses, templatesDir?: string) {
+  /** `subject` defaults to `Re: [Ticket#<number>] <original subject>`: the article holds the subject as mailed. */
+  async function writeReply(request: ReplyRequest, kind: 'receipt_notice' | 'answer', body: string, subject?: string): Promise<string> {
     const ticket = await db
       .selectFrom('tickets')
       .select(['subject', 'customer_email', 'customer_name'])
@@ -33,7 +36,7 @@ export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresse
         direction: 'outbound',
         channel: 'email',
         author: request.author,
-        subject: `[Ticket#${request.number}] ${ticket.subject}`,
+        subject: subject ?? formatReplySubject(request.number, ticket.subject),
         body,
         from_address: desk.supportAddress,
         to_addresses: [ticket.customer_email],
@@ -48,18 +51,18 @@ export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresse
 
   return {
     async composeReceiptNotice(request: ReplyRequest): Promise<string> {
+      // A retry finds the article written: the template is not read again.
+      const written = await db.selectFrom('articles').select('id').where('idempotency_key', '=', request.key).executeTakeFirst();
+      if (written) return written.id;
       const ticket = await db.selectFrom('tickets').select(['subject', 'customer_name']).where('number', '=', request.number).executeTakeFirstOrThrow();
-      const body = [
-        `${ticket.customer_name ?? 'お客様'} 様`,
-        '',
-        'お問い合わせを受け付けました。',
-        `受付番号: ${request.number}`,
-        `件名: ${ticket.subject}`,
-        `担当: ${request.author}`,
-        '',
-        '担当者より改めてご連絡いたします。',
-      ].join('\n');
-      return writeReply(request, 'receipt_notice', body);
+      const { subject, body } = renderTemplate(await loadTemplate('receipt_notice', templatesDir), {
+        number: request.number,
+        subject: ticket.subject,
+        owner: request.author,
+        customer_name: ticket.customer_name ?? '',
+        customer: customerSalutation(ticket.customer_name),
+      });
+      return writeReply(request, 'receipt_notice', body, subject);
     },
 
     async composeAnswer(request: ReplyRequest & { memoId: string }): Promise<string> {

@@ -4,6 +4,7 @@ import { moveArticle, storeArticle } from '../db/articles';
 import type { Database } from '../db/schema';
 import { allocateTicketNumber } from '../db/ticket-numbers';
 import { ticketRecordActivities } from './ticket-records';
+import type { SlaPolicy } from '../workflows/sla/policy';
 import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
 import { newTicketState } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
@@ -25,6 +26,8 @@ export interface TicketStarter {
   temporal: Client;
   taskQueue: string;
   settings: TicketSettings;
+  /** The SLA policy new tickets start under (SLA_POLICY_FILE or the default). */
+  slaPolicy: SlaPolicy;
 }
 
 export const ticketWorkflowId = (number: string) => `ticket-${number}`;
@@ -63,7 +66,7 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
   await starter.temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
     workflowId: ticketWorkflowId(number),
     taskQueue: starter.taskQueue,
-    args: [{ ticket, settings: starter.settings, firstArticleId: articleId }],
+    args: [{ ticket, settings: starter.settings, slaPolicy: starter.slaPolicy, firstArticleId: articleId }],
   });
   return ticket;
 }

@@ -9,6 +9,7 @@ import { docsPage, openApiDocument } from './openapi';
 import { Problem, problemResponse } from './problem';
 import { RouteBook } from './route-book';
 import { auditQuery } from './ticket-schemas';
+import { slaRoutes } from './sla-routes';
 import { ticketRoutes } from './ticket-routes';
 import { isDatabaseDown, problemFromTemporal } from './temporal-errors';
 import { rethrowDatabase } from './ticket-gateway';
@@ -21,6 +22,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     temporal: deps.temporal,
     taskQueue: deps.config.temporal.taskQueue,
     settings: { reopenWindowMs: deps.config.reopenWindowMs, autoCloseAfterMs: deps.config.autoCloseAfterMs },
+    slaPolicy: deps.slaPolicy,
   };
 
   app.onError((error, c) => problemResponse(c, toProblem(error, c.req.method, c.req.path)));
@@ -40,6 +42,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
 
   app.use('/api/*', bearerAuth(deps));
   ticketRoutes(book, deps, starter);
+  slaRoutes(book, deps);
   book.add(
     { method: 'get', path: '/api/audit', action: 'audit.read', summary: 'Read the audit log', roles: ['manager', 'admin'], query: auditQuery },
     async ({ c, query }) => {

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Config } from '../lib/config';
+import type { SlaPolicy } from '../workflows/sla/policy';
 import type { Actor } from '../workflows/ticket-types';
 
 /** What every route can reach. */
@@ -9,6 +10,8 @@ export interface ApiDeps {
   db: Kysely<Database>;
   temporal: Client;
   config: Config;
+  /** The SLA policy new tickets start under. */
+  slaPolicy: SlaPolicy;
 }
 
 /** Hono's per-request variables: who is calling, and what the request was about (for the audit log). */

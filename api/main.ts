@@ -1,15 +1,17 @@
 // `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL.
 import { openDatabase, openTemporalClient } from '../lib/dependencies';
 import { loadConfig } from '../lib/config';
+import { loadSlaPolicy } from '../lib/sla-policy';
 import { log } from '../lib/log';
 import { onShutdownSignal } from '../lib/shutdown';
 import { createApp } from './app';
 import { startApiServer } from './server';
 
 const config = loadConfig();
+const slaPolicy = loadSlaPolicy();
 const db = await openDatabase(config);
 const temporal = await openTemporalClient(config);
-const server = await startApiServer(createApp({ db, temporal, config }), config.port);
+const server = await startApiServer(createApp({ db, temporal, config, slaPolicy }), config.port);
 log.info({ url: server.url }, 'API listening');
 onShutdownSignal(async () => {
   await server.close();

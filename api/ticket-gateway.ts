@@ -52,7 +52,7 @@ export class TicketGateway {
   }
 
   async sla(number: string): Promise<SlaReport> {
-    return this.call(number, () => this.handle(number).query(slaQuery));
+    return this.call(number, () => this.handle(number).query(slaQuery, { now: new Date().toISOString() }));
   }
 
   /** Signals a follow-up and waits briefly until the ticket shows it, so the answer is current. */

@@ -1,5 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as tickets from './migrations/0001_tickets';
+import * as outboundMail from './migrations/0002_outbound_mail';
+import * as slaEvents from './migrations/0003_sla_events';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -7,6 +9,8 @@ import * as tickets from './migrations/0001_tickets';
  */
 const migrations: Record<string, Migration> = {
   '0001_tickets': tickets,
+  '0002_outbound_mail': outboundMail,
+  '0003_sla_events': slaEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

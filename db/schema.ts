@@ -8,6 +8,8 @@ export interface Database {
   ticket_events: TicketEventsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  outbound_mail: OutboundMailTable;
+  sla_events: SlaEventsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -74,6 +76,8 @@ export type ArticleKind =
   | 'memo'
   | 'receipt_notice'
   | 'answer'
+  /** SLA warnings, breaches and escalations mailed to the owner or the level's address. */
+  | 'notice'
   | 'note';
 
 /** The ticket's history: what happened, refused actions included. */
@@ -111,4 +115,45 @@ export interface AuditLogTable {
   ticket_number: string | null;
   status: number;
   outcome: string;
+}
+
+export type OutboundMailState = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** The outbox: one row per outgoing article, with the exact bytes that go (or went) out. */
+export interface OutboundMailTable {
+  article_id: string;
+  ticket_number: string;
+  /** pending → sending (during the SMTP transaction) → sent | failed; back to pending after a refusal worth retrying. */
+  state: OutboundMailState;
+  message_id: string;
+  envelope_from: string;
+  envelope_to: string[];
+  charset: string;
+  raw: Buffer;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** When the current attempt marked the row 'sending': its lease on the SMTP transaction. */
+  sending_since: Date | null;
+  last_error: string | null;
+  /** The server's 250 reply, or the outbox file written. */
+  server_response: string | null;
+  /** Recipients the server refused while taking the message for the others. */
+  rejected: string[] | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+/** SLA alarms and verdicts: warning, breach (with the escalation it caused), met or missed when a clock stopped. */
+export interface SlaEventsTable {
+  id: Generated<string>;
+  event_key: string;
+  ticket_number: string;
+  clock: string;
+  kind: 'warning' | 'breach' | 'met' | 'missed';
+  deadline: Timestamp | null;
+  actual_at: Timestamp;
+  /** Business ms left when the clock stopped (negative: late). */
+  margin_ms: ColumnType<string | null, number | null, number | null>;
+  level_from: string | null;
+  level_to: string | null;
+  recorded_at: CreatedAt;
 }

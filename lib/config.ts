@@ -24,6 +24,16 @@ export interface Config {
   reopenWindowMs: number;
   autoCloseAfterMs: number;
   logLevel: string;
+  /** Outbound mail. No smtpUrl: messages are written as .eml files under `<dataDir>/outbox` instead. */
+  mail: {
+    /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465. */
+    smtpUrl?: string;
+    /** Files here (receipt_notice.txt, sla_warning.txt, …) replace the built-in templates of the same name. */
+    templatesDir?: string;
+    charset: 'iso-2022-jp' | 'utf-8';
+    /** For a message ISO-2022-JP cannot carry (①, 髙, emoji): UTF-8, or CP50220 labelled ISO-2022-JP. */
+    charsetFallback: 'utf-8' | 'iso-2022-jp-ms';
+  };
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +57,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reopenWindowMs: durationSetting(env, 'TICKET_REOPEN_WINDOW', '14d'),
     autoCloseAfterMs: durationSetting(env, 'TICKET_AUTO_CLOSE_AFTER', '7d'),
     logLevel: env.LOG_LEVEL || 'info',
+    mail: {
+      smtpUrl: smtpUrlSetting(env),
+      templatesDir: env.MAIL_TEMPLATES_DIR ? path.resolve(env.MAIL_TEMPLATES_DIR) : undefined,
+      charset: choiceSetting(env, 'MAIL_CHARSET', ['iso-2022-jp', 'utf-8'] as const, 'iso-2022-jp'),
+      charsetFallback: choiceSetting(env, 'MAIL_CHARSET_FALLBACK', ['utf-8', 'iso-2022-jp-ms'] as const, 'utf-8'),
+    },
   };
 }
 
@@ -73,6 +89,25 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new ConfigError(`${name}=${raw} is not a port number`);
   }
   return value;
+}
+
+function smtpUrlSetting(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.SMTP_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL is not a URL like smtp://user:password@mail.example.jp:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`);
+  return raw;
+}
+
+function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
+  const raw = (env[name] || fallback).toLowerCase();
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${name}=${env[name]} must be one of ${choices.join(', ')}`);
+  return raw as T;
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

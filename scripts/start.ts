@@ -7,11 +7,13 @@ import path from 'node:path';
 import { createApp } from '../api/app';
 import { startApiServer } from '../api/server';
 import { migrateToLatest } from '../db/migrate';
-import { loadConfig, type Config } from '../lib/config';
+import { ConfigError, loadConfig, type Config } from '../lib/config';
+import { loadSlaPolicy } from '../lib/sla-policy';
 import { openDatabase, openTemporalClient, openWorkerConnection } from '../lib/dependencies';
 import { log } from '../lib/log';
 import { onShutdownSignal } from '../lib/shutdown';
 import { installRuntime } from '../worker/runtime';
+import { activityDeps } from '../activities';
 import { createTicketWorker } from '../worker/ticket-worker';
 import { startEmbeddedPostgres } from './devstack/embedded-postgres';
 import { MissingToolError } from './devstack/temporal-cli';
@@ -21,6 +23,7 @@ const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const slaPolicy = loadSlaPolicy();
   mkdirSync(path.join(config.dataDir, 'logs'), { recursive: true });
   let stopping = false;
   onShutdownSignal(async () => {
@@ -44,13 +47,13 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, desk: { supportAddress: config.supportAddress, mailingListAddress: config.mailingListAddress } },
+    deps: activityDeps(db, config),
   });
   const running = worker.run();
 
   const temporal = await openTemporalClient(config);
   stops.unshift({ name: 'Temporal client', stop: () => temporal.connection.close() });
-  const api = await startApiServer(createApp({ db, temporal, config }), config.port);
+  const api = await startApiServer(createApp({ db, temporal, config, slaPolicy }), config.port);
   stops.unshift({ name: 'API', stop: () => api.close() });
   // The worker stops first, finishing its activities (or handing them back), then the API, then the servers.
   stops.unshift({ name: 'worker', stop: async () => (worker.shutdown(), running) });
@@ -111,7 +114,7 @@ async function stopAll(): Promise<void> {
 }
 
 main().catch(async (error) => {
-  if (error instanceof MissingToolError) console.error(error.message);
+  if (error instanceof MissingToolError || error instanceof ConfigError) console.error(error.message);
   else log.error({ err: error }, 'could not start');
   await stopAll();
   process.exit(1);

@@ -4,6 +4,7 @@ import { loadConfig } from '../lib/config';
 import { log } from '../lib/log';
 import { onShutdownSignal } from '../lib/shutdown';
 import { installRuntime } from './runtime';
+import { activityDeps } from '../activities';
 import { createTicketWorker } from './ticket-worker';
 
 const config = loadConfig();
@@ -14,7 +15,7 @@ const worker = await createTicketWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  deps: { db, desk: { supportAddress: config.supportAddress, mailingListAddress: config.mailingListAddress } },
+  deps: activityDeps(db, config),
 });
 const running = worker.run();
 log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ClockView } from './sla/clocks';
 import type { Channel, SlaStatus, TicketCommand, TicketState } from './ticket-types';
 
 // The ticket workflow's public surface: what the API, the intake and direct
@@ -47,9 +48,23 @@ export interface CustomerFollowUp {
 export const customerFollowUpSignal = defineSignal<[CustomerFollowUp]>('customerFollowUp');
 
 export const ticketQuery = defineQuery<TicketView>('ticket');
-export const slaQuery = defineQuery<SlaReport>('sla');
+/**
+ * The clocks as of `now` (ISO time). A query sees the workflow's time of its
+ * last task, not the wall clock: callers that want the business time left
+ * right now pass it (the API does); without it the report is as of that task.
+ */
+export const slaQuery = defineQuery<SlaReport, [SlaAsOf?]>('sla');
+export interface SlaAsOf {
+  now?: string;
+}
 
 export interface SlaReport {
+  /** The time the report is computed for. */
+  asOf: string;
   status: SlaStatus;
-  clocks: unknown[];
+  priority: string;
+  /** The calendar the ticket's deadlines are counted on (its priority's). */
+  calendar?: string;
+  /** Each clock with its deadline, the business time left (negative: overdue) and its state. */
+  clocks: Array<{ clock: string } & ClockView>;
 }

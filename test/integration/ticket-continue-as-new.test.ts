@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openTicket, ticketWorkflowId } from '../../activities/open-ticket';
 import { storeArticle } from '../../db/articles';
+import { loadSlaPolicy } from '../../lib/sla-policy';
 import type { ticketWorkflow } from '../../workflows/ticket';
 import { actionUpdate, ticketQuery, type ActionArgs, type AgentAction } from '../../workflows/ticket-messages';
 import type { Actor } from '../../workflows/ticket-types';
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 it('continues as new on a long history, keeping the state and the auto-close clock', async () => {
   const ticket = await openTicket(
-    { db: stack.db, temporal: stack.temporal, taskQueue: stack.taskQueue, settings: { reopenWindowMs: 60_000, autoCloseAfterMs: 6_000, maxHistoryEvents: 60 } },
+    { db: stack.db, temporal: stack.temporal, taskQueue: stack.taskQueue, settings: { reopenWindowMs: 60_000, autoCloseAfterMs: 6_000, maxHistoryEvents: 60 }, slaPolicy: loadSlaPolicy() },
     { customer: { email: 'yamada@example.jp' }, subject: '長い問い合わせ', body: '本文', priority: 'P3', channel: 'phone' },
   );
   const handle = stack.temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(ticket.number));

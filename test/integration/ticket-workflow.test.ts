@@ -1,56 +1,34 @@
 // The ticket workflow's long waits, on the Java time-skipping test server:
 // auto-close after 7 quiet days, reopening within 14 days of the close, the
 // end of the workflow after that, and refused signals.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createActivities } from '../../activities';
 import { openTicket, ticketWorkflowId, type TicketStarter } from '../../activities/open-ticket';
 import { storeArticle } from '../../db/articles';
-import { timeSkippingServerExecutable } from '../../scripts/devstack/time-skipping-server';
-import { TICKET_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { loadSlaPolicy } from '../../lib/sla-policy';
 import type { ticketWorkflow } from '../../workflows/ticket';
 import { actionUpdate, customerFollowUpSignal, ticketQuery } from '../../workflows/ticket-messages';
 import type { Actor } from '../../workflows/ticket-types';
-import { connectTestDatabase } from '../support/database';
 import { eventually } from '../support/stack';
+import { startTimeSkippingDesk } from '../support/time-skipping';
 
 const DAY = 24 * 60 * 60 * 1000;
 const alice: Actor = { user: 'alice', role: 'agent', level: 'L1' };
 const rita: Actor = { user: 'rita', role: 'reviewer', level: 'L2' };
 
 let env: TestWorkflowEnvironment;
-let database: Awaited<ReturnType<typeof connectTestDatabase>>;
-let worker: Worker;
-let running: Promise<void>;
+let desk: Awaited<ReturnType<typeof startTimeSkippingDesk>>;
+let database: { db: typeof desk.db };
 const taskQueue = 'ticket-workflow-test';
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: await timeSkippingServerExecutable() } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(TICKET_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === 'DATETIME' ? 5 : 2])),
-  }).catch(() => {
-    // The test server accepts any search attribute; registering is only needed on a real cluster.
-  });
-  database = await connectTestDatabase();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { code: inject('workflowBundle') },
-    activities: createActivities({ db: database.db, desk: { supportAddress: 'support@desk.test', mailingListAddress: 'team@desk.test' } }),
-  });
-  running = worker.run();
+  desk = await startTimeSkippingDesk(taskQueue);
+  env = desk.env;
+  database = { db: desk.db };
 }, 300_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await database?.close();
+  await desk?.stop();
 });
 
 function starter(settings: Partial<TicketStarter['settings']> = {}): TicketStarter {
@@ -59,6 +37,7 @@ function starter(settings: Partial<TicketStarter['settings']> = {}): TicketStart
     temporal: env.client,
     taskQueue,
     settings: { reopenWindowMs: 14 * DAY, autoCloseAfterMs: 7 * DAY, ...settings },
+    slaPolicy: loadSlaPolicy(),
   };
 }
 

@@ -1,11 +1,15 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { inject } from 'vitest';
+import { activityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import { startApiServer } from '../../api/server';
 import { createToken } from '../../api/tokens';
 import { loadConfig, type Config } from '../../lib/config';
+import { loadSlaPolicy } from '../../lib/sla-policy';
+import type { SlaPolicy } from '../../workflows/sla/policy';
 import { createTicketWorker } from '../../worker/ticket-worker';
 import type { Role, SupportLevel } from '../../workflows/ticket-types';
 import { connectTestDatabase } from './database';
@@ -28,7 +32,7 @@ let runtimeInstalled = false;
  * PostgreSQL: a database of its own, a worker on a task queue of its own, the
  * API on a free port, and a token for each kind of user.
  */
-export async function startTestStack(env: Record<string, string> = {}) {
+export async function startTestStack(env: Record<string, string> = {}, slaPolicy: SlaPolicy = loadSlaPolicy()) {
   if (!runtimeInstalled) {
     Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -41,6 +45,7 @@ export async function startTestStack(env: Record<string, string> = {}) {
     TEMPORAL_TASK_QUEUE: taskQueue,
     SUPPORT_ADDRESS: 'support@desk.test',
     MAILING_LIST_ADDRESS: 'team@desk.test',
+    DATA_DIR: path.join(inject('serversDir'), taskQueue),
     ...env,
   });
   const workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
@@ -48,13 +53,13 @@ export async function startTestStack(env: Record<string, string> = {}) {
     connection: workerConnection,
     namespace: 'default',
     taskQueue,
-    deps: { db: database.db, desk: { supportAddress: config.supportAddress, mailingListAddress: config.mailingListAddress } },
+    deps: activityDeps(database.db, config),
     workflowBundle: { code: inject('workflowBundle') },
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const temporal = new Client({ connection, namespace: 'default' });
-  const api = await startApiServer(createApp({ db: database.db, temporal, config }), 0, '127.0.0.1');
+  const api = await startApiServer(createApp({ db: database.db, temporal, config, slaPolicy }), 0, '127.0.0.1');
 
   const tokens = {} as Record<TestUser, string>;
   for (const [user, spec] of Object.entries(USERS)) {

@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { DeskAddresses } from '../customer-replies';
+import { outboxDirectoryTransport, smtpTransport, type MailTransport } from './mail-transport';
+import { noticeActivities } from './notices';
+import { articleMailSender } from './send-article-mail';
+import type { OutboundMailSettings } from './settings';
+
+export type { NoticeRequest } from './notices';
+export type { SentMail } from './send-article-mail';
+export { outboundMailSettings, type OutboundMailSettings } from './settings';
+
+/** The outbound-mail activities: sendArticleMail and sendNotice, through SMTP or into the outbox directory. */
+export function outboundMailActivities(db: Kysely<Database>, desk: DeskAddresses, settings: OutboundMailSettings, transport?: MailTransport) {
+  const through = transport ?? (settings.smtpUrl ? smtpTransport(settings.smtpUrl) : outboxDirectoryTransport(settings.outboxDir));
+  const { sendArticleMail } = articleMailSender(db, desk, settings, through);
+  return {
+    sendArticleMail,
+    ...noticeActivities(db, desk, settings.templatesDir, sendArticleMail),
+  };
+}

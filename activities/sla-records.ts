@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { SlaEventRecord } from '../workflows/ticket';
+
+/** SLA verdicts for managers' breach and met rates; one row per key however often retried. */
+export function slaRecordActivities(db: Kysely<Database>) {
+  return {
+    async recordSlaEvent(event: SlaEventRecord & { key: string; number: string }): Promise<void> {
+      await db
+        .insertInto('sla_events')
+        .values({
+          event_key: event.key,
+          ticket_number: event.number,
+          clock: event.clock,
+          kind: event.kind,
+          deadline: event.deadline ?? null,
+          actual_at: event.actualAt,
+          margin_ms: event.marginMs ?? null,
+          level_from: event.levelFrom ?? null,
+          level_to: event.levelTo ?? null,
+        })
+        .onConflict((oc) => oc.column('event_key').doNothing())
+        .execute();
+    },
+  };
+}
