@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as tickets from './migrations/0001_tickets';
 import * as outboundMail from './migrations/0002_outbound_mail';
 import * as slaEvents from './migrations/0003_sla_events';
+import * as rawMessages from './migrations/0004_raw_messages';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001_tickets': tickets,
   '0002_outbound_mail': outboundMail,
   '0003_sla_events': slaEvents,
+  '0004_raw_messages': rawMessages,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

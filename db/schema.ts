@@ -10,6 +10,7 @@ export interface Database {
   audit_log: AuditLogTable;
   outbound_mail: OutboundMailTable;
   sla_events: SlaEventsTable;
+  raw_messages: RawMessagesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -64,6 +65,8 @@ export interface ArticlesTable {
   headers: JSONColumnType<Record<string, unknown>> | null;
   /** For articles composed by an activity: makes a retried activity write the same article once. */
   idempotency_key: string | null;
+  /** The mail this article came from, as it arrived. */
+  raw_message_id: string | null;
   /** Set when the action this article was written for was refused by the ticket. */
   refused_reason: string | null;
   created_at: CreatedAt;
@@ -156,4 +159,15 @@ export interface SlaEventsTable {
   level_from: string | null;
   level_to: string | null;
   recorded_at: CreatedAt;
+}
+
+/** Every mail as it arrived (IMAP, the intake API, the pipe), before anything else reads it. */
+export interface RawMessagesTable {
+  id: Generated<string>;
+  sha256: string;
+  message_id: string | null;
+  raw: Buffer;
+  size: number;
+  source: string;
+  received_at: CreatedAt;
 }
