@@ -7,6 +7,7 @@
 // (startup + reading the file), so its startup time is measured and shown too.
 // nkf comes from Debian: apt-get install -y nkf (skipped with a note if absent).
 
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { decodeIso2022Jp, encodeIso2022Jp, findUnencodable, type JapaneseMailCharset } from '../activities/mail/iso-2022-jp';
 
-const REFERENCE_DIR = '/work/shared/reference';
+// The reference documents sit beside the repository, in ../shared (read-only, not part of the product).
+const REFERENCE_DIR = fileURLToPath(new URL('../../shared/reference', import.meta.url));
 const TARGET_BYTES = 4_000_000;
 const RUNS = 5;
 const WORK_DIR = join(tmpdir(), 'helpdesk-bench-iso-2022-jp');

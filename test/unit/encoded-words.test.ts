@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,8 @@ import { decodeIso2022Jp, findUnencodable, toFullWidthKatakana, type MessageChar
 // Python's email.header is the independent reader: every encoded word must
 // decode alone, and the folded header must decode to the original value.
 
-const REFERENCE_DIR = '/work/shared/reference';
+// The reference documents sit beside the repository, in ../shared (read-only, not part of the product).
+const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference', import.meta.url));
 /** The product's limits: RFC 2047 word length, and our line length (RFC 5322 allows 78). */
 const MAX_ENCODED_WORD_LENGTH = 75;
 const MAX_HEADER_LINE_LENGTH = 76;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,8 @@ import {
 // Python's iso2022_jp codec is the oracle for plain ISO-2022-JP; nkf's CP50220
 // output (a fixture, see test/fixtures/iso-2022-jp/) the oracle for the MS variant.
 
-const REFERENCE_DIR = '/work/shared/reference';
+// The reference documents sit beside the repository, in ../shared (read-only, not part of the product).
+const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference', import.meta.url));
 const FIXTURE_DIR = join(import.meta.dirname, '../fixtures/iso-2022-jp');
 const TO_JIS = '\x1b$B';
 const TO_ASCII = '\x1b(B';
