@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { writeOutgoingArticle } from '../db/articles';
 import type { Database } from '../db/schema';
 import { formatReplySubject } from './intake/ticket-tag';
 import { customerSalutation, loadTemplate, renderTemplate } from './outbound-mail/templates';
@@ -28,25 +29,17 @@ export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresse
       .select(['subject', 'customer_email', 'customer_name'])
       .where('number', '=', request.number)
       .executeTakeFirstOrThrow();
-    await db
-      .insertInto('articles')
-      .values({
-        ticket_number: request.number,
-        kind,
-        direction: 'outbound',
-        channel: 'email',
-        author: request.author,
-        subject: subject ?? formatReplySubject(request.number, ticket.subject),
-        body,
-        from_address: desk.supportAddress,
-        to_addresses: [ticket.customer_email],
-        cc_addresses: desk.mailingListAddress ? [desk.mailingListAddress] : [],
-        idempotency_key: request.key,
-      })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .execute();
-    const row = await db.selectFrom('articles').select('id').where('idempotency_key', '=', request.key).executeTakeFirstOrThrow();
-    return row.id;
+    return writeOutgoingArticle(db, {
+      ticketNumber: request.number,
+      kind,
+      author: request.author,
+      subject: subject ?? formatReplySubject(request.number, ticket.subject),
+      body,
+      from: desk.supportAddress,
+      to: [ticket.customer_email],
+      cc: desk.mailingListAddress ? [desk.mailingListAddress] : [],
+      idempotencyKey: request.key,
+    });
   }
 
   return {

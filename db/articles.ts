@@ -57,3 +57,39 @@ export async function articlesOf(db: Kysely<Database>, ticketNumber: string) {
 export async function moveArticle(db: Kysely<Database>, articleId: string, ticketNumber: string): Promise<void> {
   await db.updateTable('articles').set({ ticket_number: ticketNumber }).where('id', '=', articleId).execute();
 }
+
+export interface OutgoingArticle {
+  ticketNumber: string;
+  kind: ArticleKind;
+  author: string | null;
+  subject: string;
+  body: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  /** A retried activity writes the article once under this key and gets the same id back. */
+  idempotencyKey: string;
+}
+
+/** Writes an outgoing mail's article once per key and answers its id. */
+export async function writeOutgoingArticle(db: Kysely<Database>, article: OutgoingArticle): Promise<string> {
+  await db
+    .insertInto('articles')
+    .values({
+      ticket_number: article.ticketNumber,
+      kind: article.kind,
+      direction: 'outbound',
+      channel: 'email',
+      author: article.author,
+      subject: article.subject,
+      body: article.body,
+      from_address: article.from,
+      to_addresses: article.to,
+      cc_addresses: article.cc,
+      idempotency_key: article.idempotencyKey,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+  const row = await db.selectFrom('articles').select('id').where('idempotency_key', '=', article.idempotencyKey).executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -3,6 +3,8 @@ import * as tickets from './migrations/0001_tickets';
 import * as outboundMail from './migrations/0002_outbound_mail';
 import * as slaEvents from './migrations/0003_sla_events';
 import * as rawMessages from './migrations/0004_raw_messages';
+import * as spam from './migrations/0005_spam';
+import * as intake from './migrations/0006_intake';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '0002_outbound_mail': outboundMail,
   '0003_sla_events': slaEvents,
   '0004_raw_messages': rawMessages,
+  '0005_spam': spam,
+  '0006_intake': intake,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -11,6 +11,12 @@ export interface Database {
   outbound_mail: OutboundMailTable;
   sla_events: SlaEventsTable;
   raw_messages: RawMessagesTable;
+  spam_tokens: SpamTokensTable;
+  spam_totals: SpamTotalsTable;
+  spam_trained_messages: SpamTrainedMessagesTable;
+  spam_training_log: SpamTrainingLogTable;
+  intake_messages: IntakeMessagesTable;
+  article_attachments: ArticleAttachmentsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -69,6 +75,12 @@ export interface ArticlesTable {
   raw_message_id: string | null;
   /** Set when the action this article was written for was refused by the ticket. */
   refused_reason: string | null;
+  /** Incoming mail: the spam filter's score, outcome (spam | unsure | ham) and ten most telling tokens. */
+  spam_score: number | null;
+  spam_outcome: string | null;
+  spam_clues: JSONColumnType<{ token: string; probability: number }[]> | null;
+  /** Incoming mail: what could not be decoded cleanly (the raw part is kept as an attachment). */
+  mail_problems: JSONColumnType<string[]> | null;
   created_at: CreatedAt;
 }
 
@@ -170,4 +182,69 @@ export interface RawMessagesTable {
   size: number;
   source: string;
   received_at: CreatedAt;
+}
+
+/** The spam filter's word list: how many spam and ham messages held each token. */
+export interface SpamTokensTable {
+  token: string;
+  spam_count: number;
+  ham_count: number;
+}
+
+/** One row (id 1): the trained message totals, and the word list's version, bumped by every training. */
+export interface SpamTotalsTable {
+  id: ColumnType<number, number | undefined, never>;
+  spam_messages: number;
+  ham_messages: number;
+  version: ColumnType<string, string | number | undefined, string | number>;
+}
+
+/** Each trained message under its key (`raw:<id>`, `article:<id>`, `seed:<sha256>`): its verdict and the tokens it counted. */
+export interface SpamTrainedMessagesTable {
+  key: string;
+  verdict: 'spam' | 'ham';
+  tokens: string[];
+  version: ColumnType<string, string | number, string | number>;
+  trained_at: CreatedAt;
+}
+
+/** Recent word-list changes by version, so a worker's copy catches up without reloading everything. */
+export interface SpamTrainingLogTable {
+  version: ColumnType<string, string | number, never>;
+  deltas: JSONColumnType<{ spam: number; ham: number; tokens: string[] }[]>;
+  logged_at: CreatedAt;
+}
+
+/** One row per mail the intake took in, keyed by its intake key: what it became, and where it sits. */
+export interface IntakeMessagesTable {
+  intake_key: string;
+  raw_message_id: string;
+  message_id: string | null;
+  sha256: string;
+  source: string;
+  oversize: ColumnType<boolean, boolean | undefined, boolean>;
+  outcome: 'ticket' | 'follow-up' | 'spam' | 'ignored' | null;
+  reason: string | null;
+  ticket_number: string | null;
+  opened_ticket_number: string | null;
+  article_id: string | null;
+  spam_score: number | null;
+  spam_outcome: string | null;
+  spam_clues: JSONColumnType<{ token: string; probability: number }[]> | null;
+  in_junk: ColumnType<boolean, boolean | undefined, boolean>;
+  trained: 'spam' | 'ham' | null;
+  received_at: CreatedAt;
+  decided_at: Timestamp | null;
+}
+
+/** The files of an incoming article, byte for byte; `position` counts from 1 in the mail's order. */
+export interface ArticleAttachmentsTable {
+  article_id: string;
+  position: number;
+  filename: string | null;
+  content_type: string;
+  size: number;
+  sha256: string;
+  inline: ColumnType<boolean, boolean | undefined, boolean>;
+  content: Buffer;
 }

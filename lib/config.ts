@@ -24,6 +24,10 @@ export interface Config {
   reopenWindowMs: number;
   autoCloseAfterMs: number;
   logLevel: string;
+  /** Inbound mail: imap[s]://user:pass@host:port/INBOX. Unset: no mailbox is watched (the API and the pipe still take mail). */
+  imapUrl?: string;
+  /** A mail larger than this is kept raw and flagged on its ticket, not opened. */
+  maxMessageBytes: number;
   /** Outbound mail. No smtpUrl: messages are written as .eml files under `<dataDir>/outbox` instead. */
   mail: {
     /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465. */
@@ -57,6 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reopenWindowMs: durationSetting(env, 'TICKET_REOPEN_WINDOW', '14d'),
     autoCloseAfterMs: durationSetting(env, 'TICKET_AUTO_CLOSE_AFTER', '7d'),
     logLevel: env.LOG_LEVEL || 'info',
+    imapUrl: imapUrlSetting(env),
+    maxMessageBytes: byteSizeSetting(env, 'MAX_MESSAGE_BYTES', 25 * 1024 * 1024),
     mail: {
       smtpUrl: smtpUrlSetting(env),
       templatesDir: env.MAIL_TEMPLATES_DIR ? path.resolve(env.MAIL_TEMPLATES_DIR) : undefined,
@@ -102,6 +108,29 @@ function smtpUrlSetting(env: NodeJS.ProcessEnv): string | undefined {
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`);
   return raw;
+}
+
+function imapUrlSetting(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.IMAP_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('IMAP_URL is not a URL like imap://user:password@mail.example.jp:143/INBOX');
+  }
+  if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') throw new ConfigError(`IMAP_URL must start with imap:// or imaps://, not ${url.protocol}//`);
+  return raw;
+}
+
+/** A byte count: 26214400, or with a unit: 25MB, 512KB (powers of 1024). */
+function byteSizeSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
+  if (!match || Number(match[1]) <= 0) throw new ConfigError(`${name}=${raw} is not a size like 26214400 or 25MB`);
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
+  return Number(match[1]) * unit;
 }
 
 function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {

@@ -3,6 +3,7 @@
 // same way as replies to customers (sendArticleMail).
 
 import type { Kysely } from 'kysely';
+import { writeOutgoingArticle } from '../../db/articles';
 import type { Database } from '../../db/schema';
 import type { DeskAddresses } from '../customer-replies';
 import { ticketTag } from '../intake/ticket-tag';
@@ -71,25 +72,17 @@ export function noticeActivities(
       clock_label: clockLabel(request.clock),
       reason: request.reason ?? '',
     });
-    await db
-      .insertInto('articles')
-      .values({
-        ticket_number: request.number,
-        kind: 'notice',
-        direction: 'outbound',
-        channel: 'email',
-        author: null,
-        subject: rendered.subject ?? `${ticketTag(request.number)} ${FALLBACK_SUBJECT[request.kind]}: ${ticket.subject}`,
-        body: rendered.body,
-        from_address: desk.supportAddress,
-        to_addresses: [staffAddress(request.to, desk.supportAddress)],
-        cc_addresses: [],
-        idempotency_key: request.key,
-      })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .execute();
-    const row = await db.selectFrom('articles').select('id').where('idempotency_key', '=', request.key).executeTakeFirstOrThrow();
-    return row.id;
+    return writeOutgoingArticle(db, {
+      ticketNumber: request.number,
+      kind: 'notice',
+      author: null,
+      subject: rendered.subject ?? `${ticketTag(request.number)} ${FALLBACK_SUBJECT[request.kind]}: ${ticket.subject}`,
+      body: rendered.body,
+      from: desk.supportAddress,
+      to: [staffAddress(request.to, desk.supportAddress)],
+      cc: [],
+      idempotencyKey: request.key,
+    });
   }
 
   return {

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { HeaderInjectionError } from '../../activities/mail/encoded-words';
 import { decodeMail } from '../../activities/mail/decode';
 import { toFullWidthKatakana, type CharsetSetting } from '../../activities/mail/iso-2022-jp';
 import { composeMessage, flowLine, MailCompositionError, type OutgoingMail } from '../../activities/outbound-mail/compose-message';
+import { pythonReads, textOf, unflowDelSp } from '../support/python-mail';
 
 // Python's email package is the independent reader of what we compose; where
 // Python cannot read (CP50220's ①), our own decodeMail is.
@@ -35,39 +35,6 @@ function mail(overrides: Partial<OutgoingMail> = {}): OutgoingMail {
   };
 }
 
-interface PythonReading {
-  subject: string;
-  from: string;
-  to: string;
-  cc: string;
-  replyTo: string;
-  messageId: string;
-  inReplyTo: string;
-  references: string;
-  contentType: string;
-  charset: string;
-  flowed: boolean;
-  transferEncoding: string;
-  ticket: string;
-  body: string;
-  defects: string[];
-}
-
-function pythonReads(raw: Buffer): PythonReading {
-  const script = `
-import sys, json, email, email.policy
-m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
-h = lambda n: str(m[n]) if m[n] is not None else None
-print(json.dumps({
-  'subject': h('Subject'), 'from': h('From'), 'to': h('To'), 'cc': h('Cc'), 'replyTo': h('Reply-To'),
-  'messageId': h('Message-ID'), 'inReplyTo': h('In-Reply-To'), 'references': h('References'),
-  'contentType': m.get_content_type(), 'charset': m.get_content_charset(), 'flowed': m.get_param('format') == 'flowed',
-  'transferEncoding': h('Content-Transfer-Encoding'), 'ticket': h('X-Helpdesk-Ticket'),
-  'body': m.get_content(), 'defects': [type(d).__name__ for d in m.defects],
-}))`;
-  return JSON.parse(execFileSync('python3', ['-c', script], { input: raw, encoding: 'utf8' }));
-}
-
 /** What a JIS reader shows for text we encoded: full-width katakana, U+FF5E read back as the JIS wave dash U+301C. */
 function jisReading(text: string): string {
   return toFullWidthKatakana(text).replace(/\uff5e/g, '\u301c');
@@ -76,8 +43,6 @@ function jisReading(text: string): string {
 const lines = (raw: Buffer) => raw.toString('latin1').split('\r\n');
 const headerBlock = (raw: Buffer) => raw.toString('latin1').split('\r\n\r\n')[0];
 const bodyText = (text: string) => text.replace(/\r\n/g, '\n');
-/** The text a reader shows: RFC 3676 soft breaks undone when the message is flowed. */
-const textOf = (read: PythonReading) => (read.flowed ? unflowDelSp(bodyText(read.body)) : bodyText(read.body));
 
 describe('composeMessage', () => {
   it('writes Japanese that fits ISO-2022-JP as 7-bit ISO-2022-JP, headers as ISO-2022-JP encoded words', () => {
@@ -106,7 +71,7 @@ describe('composeMessage', () => {
     const read = pythonReads(composeMessage(mail(), ISO_2022_JP).raw);
     expect(read.messageId).toBe(`<ticket-${NUMBER}-7@desk.test>`);
     expect(read.inReplyTo).toBe('<customer-1@example.jp>');
-    expect(read.references.split(/\s+/)).toEqual(['<customer-0@example.jp>', '<customer-1@example.jp>']);
+    expect(read.references!.split(/\s+/)).toEqual(['<customer-0@example.jp>', '<customer-1@example.jp>']);
     expect(read.ticket).toBe(NUMBER);
     expect(headerBlock(composeMessage(mail(), ISO_2022_JP).raw)).toMatch(/^Date: Sat, 21 Nov 2026 10:02:03 \+0900$/m);
   });
@@ -213,19 +178,3 @@ describe('composeMessage', () => {
     });
   });
 });
-
-/** RFC 3676 §4.2 with DelSp=yes: undo space-stuffing, join soft-broken lines, deleting the one trailing space. */
-function unflowDelSp(text: string): string {
-  const out: string[] = [];
-  let pending = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.startsWith(' ') ? raw.slice(1) : raw;
-    if (line.endsWith(' ')) pending += line.slice(0, -1);
-    else {
-      out.push(pending + line);
-      pending = '';
-    }
-  }
-  if (pending) out.push(pending);
-  return out.join('\n');
-}
