@@ -63,10 +63,25 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
   const ticket: TicketState = { ...opened, counts: { ...opened.counts, articles: 1 } };
   // The read model exists before the workflow runs, so the ticket can be found at once.
   await ticketRecordActivities(starter.db).recordTicket({ ...ticket, slaStatus: 'on_track' }, 0);
-  await starter.temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
-    workflowId: ticketWorkflowId(number),
-    taskQueue: starter.taskQueue,
-    args: [{ ticket, settings: starter.settings, slaPolicy: starter.slaPolicy, firstArticleId: articleId }],
-  });
+  try {
+    await starter.temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+      workflowId: ticketWorkflowId(number),
+      taskQueue: starter.taskQueue,
+      args: [{ ticket, settings: starter.settings, slaPolicy: starter.slaPolicy, firstArticleId: articleId }],
+    });
+  } catch (error) {
+    await withdrawTicket(starter.db, number, articleId, error);
+    throw error;
+  }
   return ticket;
+}
+
+/**
+ * No workflow, no ticket: the read model row goes (its number stays unused),
+ * and the inquiry's text stays on record, saying why it has no ticket.
+ */
+async function withdrawTicket(db: Kysely<Database>, number: string, articleId: string, error: unknown): Promise<void> {
+  const reason = `the ticket could not be opened: ${error instanceof Error ? error.message : String(error)}`;
+  await db.deleteFrom('tickets').where('number', '=', number).where('version', '=', 0).execute().catch(() => {});
+  await db.updateTable('articles').set({ refused_reason: reason }).where('id', '=', articleId).execute().catch(() => {});
 }

@@ -41,6 +41,16 @@ export class TicketGateway {
     }
   }
 
+  /** Opens a ticket within the API's deadline: Temporal or PostgreSQL being down answers 503, never a hang. */
+  async open<T>(opening: () => Promise<T>): Promise<T> {
+    try {
+      return await this.temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_MS, opening);
+    } catch (error) {
+      if (isDatabaseDown(error)) throw unavailable('the database cannot be reached');
+      throw problemFromTemporal(error) ?? error;
+    }
+  }
+
   /** The ticket from its workflow; once the workflow is gone (closed long ago), from the read model. */
   async view(number: string): Promise<TicketView> {
     try {

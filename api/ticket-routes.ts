@@ -43,7 +43,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   book.add(
     { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: 'the new ticket' } },
     async ({ c, actor, body }) => {
-      const ticket = await openTicket(starter, { ...body, author: actor.user });
+      const ticket = await tickets.open(() => openTicket(starter, { ...body, author: actor.user }));
       c.set('ticketNumber', ticket.number);
       return json(c, { ...ticket, slaStatus: 'on_track' }, 201);
     },
@@ -142,7 +142,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
       const result = await tickets.followUp(number, { articleId, channel: body.channel });
       if (result !== 'workflow-gone') return json(c, result);
       // Closed longer than the reopen window: the follow-up starts a new ticket that refers to the old one.
-      const opened = await openTicket(starter, {
+      const opened = await tickets.open(() => openTicket(starter, {
         customer: old.customer,
         subject: old.subject,
         body: body.body,
@@ -151,7 +151,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
         author: actor.user,
         refersTo: number,
         existingArticleId: articleId,
-      });
+      }));
       return json(c, { ...opened, slaStatus: 'on_track' }, 201);
     },
   );
