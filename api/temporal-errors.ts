@@ -1,4 +1,4 @@
-import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isGrpcServiceError, QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { notFound, Problem, refused, unavailable } from './problem';
 
@@ -14,6 +14,8 @@ export function problemFromTemporal(error: unknown, number?: string): Problem | 
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     return refused(error.cause.message);
   }
+  // A workflow that cannot replay its history (a code change broke determinism) cannot answer either.
+  if (error instanceof QueryNotRegisteredError) return unavailable(`the ticket's workflow cannot answer: ${error.message}`);
   if (error instanceof WorkflowNotFoundError) return notFound(`ticket ${number ?? ''} has no running workflow`.replace('  ', ' '));
   const grpc = grpcCode(error);
   if (grpc === GrpcStatus.NOT_FOUND) return notFound(`ticket ${number} not found`);
