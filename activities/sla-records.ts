@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import type { SlaEventRecord } from '../workflows/ticket';
+import type { SlaEventRecord } from '../workflows/ticket-effects';
 
 /** SLA verdicts for managers' breach and met rates; one row per key however often retried. */
 export function slaRecordActivities(db: Kysely<Database>) {

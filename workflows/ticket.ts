@@ -1,21 +1,18 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { TicketActivities } from '../activities';
-import type { SlaClocks, SlaAlarm, StoppedClock } from './sla/clocks';
+import type { SlaAlarm, SlaClocks } from './sla/clocks';
 import type { SlaPolicy } from './sla/policy';
 import { TicketSla } from './sla/ticket-sla';
-import { levelAfterBreach } from './sla/ticket-sla-events';
 import { describeTicket, ticketSearchAttributes } from './ticket-display';
+import { carryOutEffect, desk } from './ticket-effect-runner';
+import { reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
 import {
   AGENT_ACTIONS,
   actionSignal,
@@ -27,7 +24,7 @@ import {
   type TicketView,
 } from './ticket-messages';
 import { decide } from './ticket-rules';
-import type { Actor, TicketCommand, TicketState } from './ticket-types';
+import type { TicketCommand, TicketState } from './ticket-types';
 
 export interface TicketSettings {
   reopenWindowMs: number;
@@ -49,14 +46,6 @@ export interface TicketWorkflowInput {
 
 export type TicketOutcome = { number: string; status: 'closed'; resolution?: string };
 
-/** Who acts when a deadline passes: escalations by the SLA clocks are on record under this name. */
-const SLA_CLOCK: Actor = { user: 'sla-clock', role: 'manager' };
-
-const desk = proxyActivities<TicketActivities>({
-  startToCloseTimeout: '1 minute',
-  // Outages are waited out: losing a history line or a reply is worse than being late.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
 
 /** One support ticket, from the first contact until it has stayed closed for the reopen window. */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketOutcome> {
@@ -84,7 +73,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (command.type === 'acknowledge') effects.push({ kind: 'receiptNotice', author: command.actor.user });
     if (command.type === 'sendAnswer') effects.push({ kind: 'answer', author: command.actor.user, memoId: command.memoId });
     const change = sla.onChange(command, before, ticket, Date.now(), note);
-    change.stopped.forEach(recordVerdict);
+    effects.push(...change.stopped.map(verdictEffect));
     change.alarms.forEach(onAlarm);
     publish();
   }
@@ -103,41 +92,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if ('articleId' in command && command.articleId) effects.push({ kind: 'articleRefused', articleId: command.articleId, reason });
   }
 
-  /** A warning tells the owner; a breach escalates one level and tells that level. */
   function onAlarm(alarm: SlaAlarm): void {
-    const at = now();
-    const dueAt = new Date(alarm.atMs).toISOString();
     version++;
-    if (alarm.kind === 'warning') {
-      effects.push({ kind: 'event', event: { kind: 'sla_warning', detail: { clock: alarm.clock, dueAt } } });
-      effects.push({ kind: 'slaEvent', event: { clock: alarm.clock, kind: 'warning', deadline: dueAt, actualAt: at } });
-      effects.push({ kind: 'notice', notice: { kind: 'sla_warning', to: ticket.owner ? `user:${ticket.owner}` : `queue:${ticket.queue ?? 'unassigned'}`, clock: alarm.clock } });
-      return;
+    const reaction = reactToAlarm(alarm, ticket, sla.clocks?.policy, now());
+    effects.push(...reaction.before);
+    if (reaction.escalation) {
+      const decision = decideNow(reaction.escalation);
+      if (!decision.ok) return;
+      apply(reaction.escalation, decision.state);
     }
-    const from = ticket.supportLevel;
-    const to = levelAfterBreach(from);
-    const reason = `SLA ${alarm.clock} deadline ${dueAt} passed`;
-    effects.push({ kind: 'slaEvent', event: { clock: alarm.clock, kind: 'breach', deadline: dueAt, actualAt: at, levelFrom: from, levelTo: to } });
-    const notify = (level: 'L2' | 'L3') => sla.clocks?.policy.escalation[level]?.notify;
-    if (to === from) {
-      // Already at L3: nobody further up, but L3 still hears of the breach.
-      const l3 = notify('L3');
-      if (l3) effects.push({ kind: 'notice', notice: { kind: 'sla_breach', to: l3, clock: alarm.clock, level: to, reason } });
-      return;
-    }
-    const escalation: TicketCommand = { type: 'escalate', actor: SLA_CLOCK, level: to, reason };
-    const decision = decideNow(escalation);
-    if (!decision.ok) return;
-    apply(escalation, decision.state);
-    const address = notify(to as 'L2' | 'L3');
-    if (address) effects.push({ kind: 'notice', notice: { kind: 'escalation', to: address, clock: alarm.clock, level: to, reason } });
-  }
-
-  function recordVerdict(stopped: StoppedClock): void {
-    effects.push({
-      kind: 'slaEvent',
-      event: { clock: stopped.clock, kind: stopped.met ? 'met' : 'missed', marginMs: stopped.marginMs, actualAt: new Date(stopped.stoppedAtMs).toISOString() },
-    });
+    effects.push(...reaction.after);
   }
 
   function publish(): void {
@@ -220,7 +184,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (recordedVersion < 0) await recordTicket();
     while (effects.length > 0) {
       const effect = effects.shift()!;
-      await perform(effect);
+      await carryOutEffect(effect, { number: ticket.number, nextKey, recordTicket });
     }
     if (recordedVersion < version) await recordTicket();
   }
@@ -229,52 +193,6 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const at = version;
     await desk.recordTicket(view(), at);
     recordedVersion = Math.max(recordedVersion, at);
-  }
-
-  async function perform(effect: Effect): Promise<void> {
-    switch (effect.kind) {
-      case 'event':
-        return desk.recordTicketEvent({ ...effect.event, key: nextKey(), number: ticket.number, at: now() });
-      case 'articleRefused':
-        return desk.markArticleRefused(effect.articleId, effect.reason);
-      case 'slaEvent':
-        return desk.recordSlaEvent({ ...effect.event, key: nextKey(), number: ticket.number });
-      case 'receiptNotice': {
-        await recordTicket();
-        const articleId = await desk.composeReceiptNotice({ number: ticket.number, key: nextKey(), author: effect.author });
-        return mail(articleId);
-      }
-      case 'answer': {
-        await recordTicket();
-        const articleId = await desk.composeAnswer({ number: ticket.number, key: nextKey(), author: effect.author, memoId: effect.memoId });
-        return mail(articleId);
-      }
-      case 'notice': {
-        await recordTicket();
-        const key = nextKey();
-        await settle(`notice ${effect.notice.kind}`, () => desk.sendNotice({ ...effect.notice, number: ticket.number, key }));
-        return;
-      }
-    }
-  }
-
-  /** Sends an outgoing article by mail (tickets started before outbound mail only recorded it). */
-  async function mail(articleId: string): Promise<void> {
-    if (!patched('outbound-mail')) return;
-    await settle(`mail of article ${articleId}`, () => desk.sendArticleMail({ articleId }));
-  }
-
-  /** A mail that cannot go out for good is on the ticket's record; the ticket goes on. */
-  async function settle(what: string, send: () => Promise<unknown>): Promise<void> {
-    try {
-      await send();
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      // The mail activity already wrote why the server refused it.
-      if (error.cause instanceof ApplicationFailure && error.cause.type === 'PermanentMailFailure') return;
-      const reason = error.cause instanceof Error ? error.cause.message : error.message;
-      await desk.recordTicketEvent({ kind: 'mail_failed', detail: { what, reason }, key: nextKey(), number: ticket.number, at: now() });
-    }
   }
 
   function nextDeadline(): number | undefined {
@@ -304,22 +222,4 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const info = workflowInfo();
     return info.continueAsNewSuggested || (settings.maxHistoryEvents !== undefined && info.historyLength > settings.maxHistoryEvents);
   }
-}
-
-type Effect =
-  | { kind: 'event'; event: { kind: string; actor?: string; detail: Record<string, unknown> } }
-  | { kind: 'articleRefused'; articleId: string; reason: string }
-  | { kind: 'receiptNotice'; author: string }
-  | { kind: 'answer'; author: string; memoId: string }
-  | { kind: 'slaEvent'; event: SlaEventRecord }
-  | { kind: 'notice'; notice: { kind: 'sla_warning' | 'sla_breach' | 'escalation'; to: string; clock?: string; level?: string; reason?: string } };
-
-export interface SlaEventRecord {
-  clock: string;
-  kind: 'warning' | 'breach' | 'met' | 'missed';
-  deadline?: string;
-  actualAt: string;
-  marginMs?: number;
-  levelFrom?: string;
-  levelTo?: string;
 }

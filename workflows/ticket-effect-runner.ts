@@ -1,0 +1,67 @@
+// Carries out one queued effect of a ticket through activities. Runs inside
+// the workflow: the order of activity calls here is part of every ticket's
+// history, so a change must keep old histories replayable (see `patched`).
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import type { TicketActivities } from '../activities';
+import type { Effect } from './ticket-effects';
+
+export const desk = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '1 minute',
+  // Outages are waited out: losing a history line or a reply is worse than being late.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+export interface EffectContext {
+  number: string;
+  /** `<number>:<sequence>`: the idempotency key of the next record. */
+  nextKey: () => string;
+  /** Brings the read model up to date; the replies and notices read the ticket from it. */
+  recordTicket: () => Promise<void>;
+}
+
+const now = () => new Date().toISOString();
+
+export async function carryOutEffect(effect: Effect, ctx: EffectContext): Promise<void> {
+  switch (effect.kind) {
+    case 'event':
+      return desk.recordTicketEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number, at: now() });
+    case 'articleRefused':
+      return desk.markArticleRefused(effect.articleId, effect.reason);
+    case 'slaEvent':
+      return desk.recordSlaEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number });
+    case 'receiptNotice': {
+      await ctx.recordTicket();
+      const articleId = await desk.composeReceiptNotice({ number: ctx.number, key: ctx.nextKey(), author: effect.author });
+      return mail(articleId, ctx);
+    }
+    case 'answer': {
+      await ctx.recordTicket();
+      const articleId = await desk.composeAnswer({ number: ctx.number, key: ctx.nextKey(), author: effect.author, memoId: effect.memoId });
+      return mail(articleId, ctx);
+    }
+    case 'notice': {
+      await ctx.recordTicket();
+      const key = ctx.nextKey();
+      return settle(`notice ${effect.notice.kind}`, () => desk.sendNotice({ ...effect.notice, number: ctx.number, key }), ctx);
+    }
+  }
+}
+
+/** Sends an outgoing article by mail (tickets started before outbound mail only recorded it). */
+async function mail(articleId: string, ctx: EffectContext): Promise<void> {
+  if (!patched('outbound-mail')) return;
+  await settle(`mail of article ${articleId}`, () => desk.sendArticleMail({ articleId }), ctx);
+}
+
+/** A mail that cannot go out for good is on the ticket's record; the ticket goes on. */
+async function settle(what: string, send: () => Promise<unknown>, ctx: EffectContext): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    // The mail activity already wrote why the server refused it.
+    if (error.cause instanceof ApplicationFailure && error.cause.type === 'PermanentMailFailure') return;
+    const reason = error.cause instanceof Error ? error.cause.message : error.message;
+    await desk.recordTicketEvent({ kind: 'mail_failed', detail: { what, reason }, key: ctx.nextKey(), number: ctx.number, at: now() });
+  }
+}
