@@ -10,6 +10,8 @@ import { Problem, problemResponse } from './problem';
 import { RouteBook } from './route-book';
 import { auditQuery } from './ticket-schemas';
 import { slaRoutes } from './sla-routes';
+import { intakeRoutes } from './intake-routes';
+import { spamRoutes } from './spam-routes';
 import { ticketRoutes } from './ticket-routes';
 import { isDatabaseDown, problemFromTemporal } from './temporal-errors';
 import { rethrowDatabase } from './ticket-gateway';
@@ -43,6 +45,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use('/api/*', bearerAuth(deps));
   ticketRoutes(book, deps, starter);
   slaRoutes(book, deps);
+  intakeRoutes(book, deps);
+  spamRoutes(book, deps);
   book.add(
     { method: 'get', path: '/api/audit', action: 'audit.read', summary: 'Read the audit log', roles: ['manager', 'admin'], query: auditQuery },
     async ({ c, query }) => {

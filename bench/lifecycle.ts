@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { activityDeps } from '../activities';
+import { openSpamFilter } from '../activities/spam/open-spam-filter';
 import { createApp } from '../api/app';
 import { startApiServer } from '../api/server';
 import { createToken } from '../api/tokens';
@@ -41,7 +42,8 @@ async function main() {
   await migrateToLatest(db);
   const config = loadConfig({ DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporalServer.address, DATA_DIR: dir, SUPPORT_ADDRESS: 'support@bench.test', LOG_LEVEL: 'error' });
   const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
-  const ticketWorker = await createTicketWorker({ connection: nativeConnection, namespace: 'default', taskQueue: 'helpdesk', deps: activityDeps(db, config) });
+  const spamFilter = await openSpamFilter(db, postgres.url);
+  const ticketWorker = await createTicketWorker({ connection: nativeConnection, namespace: 'default', taskQueue: 'helpdesk', deps: activityDeps(db, config, spamFilter) });
   const minimalWorker = await Worker.create({
     connection: nativeConnection,
     taskQueue: 'bench-minimal',
@@ -64,6 +66,7 @@ async function main() {
     ticketWorker.shutdown();
     minimalWorker.shutdown();
     await Promise.all(workers);
+    await spamFilter.close();
     await connection.close();
     await nativeConnection.close();
     await db.destroy();

@@ -1,9 +1,13 @@
 // The operator's command line: `npx helpdesk <command>`.
 import { ConfigError, loadConfig } from '../lib/config';
+import { SPAM_USAGE, spamCommand } from './spam-command';
+import { INTAKE_USAGE, intakeCommand, TempFail } from './intake-command';
 import { TOKEN_USAGE, tokenCommand, UsageError } from './token-command';
 
 const USAGE = `usage:
-${TOKEN_USAGE}`;
+${TOKEN_USAGE}
+${SPAM_USAGE}
+${INTAKE_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -11,6 +15,10 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'token':
       return tokenCommand(config, args);
+    case 'spam':
+      return spamCommand(config, args);
+    case 'intake':
+      return intakeCommand(config, args);
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   }
@@ -26,6 +34,6 @@ main(process.argv.slice(2)).then(
       process.exit(2);
     }
     console.error(`helpdesk: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    process.exit(error instanceof TempFail ? error.exitCode : 1);
   },
 );

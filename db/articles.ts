@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { ArticleKind, ArticlesTable, Database } from './schema';
 
 export interface NewArticle {
@@ -48,6 +49,19 @@ export async function articlesOf(db: Kysely<Database>, ticketNumber: string) {
       'message_id',
       'refused_reason',
       'created_at',
+      // Incoming mail: the spam verdict, what could not be decoded, and the files (download: …/attachments/:position).
+      'spam_score',
+      'spam_outcome',
+      'spam_clues',
+      'mail_problems',
+      (eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('article_attachments as a')
+            .select(['a.position', 'a.filename', 'a.content_type as contentType', 'a.size', 'a.sha256', 'a.inline'])
+            .whereRef('a.article_id', '=', 'articles.id')
+            .orderBy('a.position'),
+        ).as('attachments'),
     ])
     .where('ticket_number', '=', ticketNumber)
     .orderBy('id')

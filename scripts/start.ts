@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createApp } from '../api/app';
 import { startApiServer } from '../api/server';
 import { migrateToLatest } from '../db/migrate';
-import { ConfigError, loadConfig, type Config } from '../lib/config';
+import { ConfigError, databaseUrlOf, loadConfig, type Config } from '../lib/config';
 import { loadSlaPolicy } from '../lib/sla-policy';
 import { openDatabase, openTemporalClient, openWorkerConnection } from '../lib/dependencies';
 import { log } from '../lib/log';
@@ -15,6 +15,8 @@ import { onShutdownSignal } from '../lib/shutdown';
 import { installRuntime } from '../worker/runtime';
 import { activityDeps } from '../activities';
 import { createTicketWorker } from '../worker/ticket-worker';
+import { startMailIntake } from '../worker/mail-intake';
+import { openSpamFilter } from '../activities/spam/open-spam-filter';
 import { startEmbeddedPostgres } from './devstack/embedded-postgres';
 import { MissingToolError } from './devstack/temporal-cli';
 import { startTemporalDevServer } from './devstack/temporal-dev-server';
@@ -43,11 +45,13 @@ async function main(): Promise<void> {
   installRuntime();
   const workerConnection = await openWorkerConnection(config);
   stops.unshift({ name: 'worker connection', stop: () => workerConnection.close() });
+  const spamFilter = await openSpamFilter(db, databaseUrlOf(config));
+  stops.unshift({ name: 'spam filter', stop: () => spamFilter.close() });
   const worker = await createTicketWorker({
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: activityDeps(db, config),
+    deps: activityDeps(db, config, spamFilter),
   });
   const running = worker.run();
 
@@ -55,8 +59,11 @@ async function main(): Promise<void> {
   stops.unshift({ name: 'Temporal client', stop: () => temporal.connection.close() });
   const api = await startApiServer(createApp({ db, temporal, config, slaPolicy }), config.port);
   stops.unshift({ name: 'API', stop: () => api.close() });
-  // The worker stops first, finishing its activities (or handing them back), then the API, then the servers.
+  const intake = await startMailIntake({ db, config, connection: workerConnection, temporal, spamFilter, slaPolicy });
+  // The ticket worker stops early, finishing its activities (or handing them back), then the API, then the servers.
   stops.unshift({ name: 'worker', stop: async () => (worker.shutdown(), running) });
+  // Before it, the mail intake: the poller finishes (or leaves in INBOX) the mail it is taking in.
+  stops.unshift({ name: 'mail intake', stop: () => intake.stop() });
 
   console.log(
     [
@@ -65,6 +72,7 @@ async function main(): Promise<void> {
       `  API          ${api.url}   (docs: ${api.url}/docs)`,
       `  Temporal UI  ${temporalUi ?? '(external cluster)'}`,
       `  Temporal     ${config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+      `  Mail intake  ${config.imapUrl ? `watching ${config.imapUrl.replace(/\/\/[^@/]*@/, '//')}` : 'IMAP_URL not set (POST /api/intake/mail and `npx helpdesk intake` still take mail)'}`,
       `  PostgreSQL   ${config.databaseUrl ? 'DATABASE_URL' : `embedded on port ${config.embeddedPgPort}, data in ${path.join(config.dataDir, 'postgres')}`}`,
       '  Create a token: npx helpdesk token create --user alice --role agent --level L1',
       'Press Ctrl-C to stop.',

@@ -39,6 +39,11 @@ export async function carryOutEffect(effect: Effect, ctx: EffectContext): Promis
       const articleId = await desk.composeAnswer({ number: ctx.number, key: ctx.nextKey(), author: effect.author, memoId: effect.memoId });
       return mail(articleId, ctx);
     }
+    case 'trainSpam':
+      // Tickets marked as spam before the filter learnt from it did not train.
+      if (!patched('train-spam-on-mark')) return;
+      await desk.trainTicketAsSpam({ number: ctx.number });
+      return;
     case 'notice': {
       await ctx.recordTicket();
       const key = ctx.nextKey();

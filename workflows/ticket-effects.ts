@@ -12,6 +12,7 @@ export type Effect =
   | { kind: 'receiptNotice'; author: string }
   | { kind: 'answer'; author: string; memoId: string }
   | { kind: 'slaEvent'; event: SlaEventRecord }
+  | { kind: 'trainSpam' }
   | { kind: 'notice'; notice: { kind: 'sla_warning' | 'sla_breach' | 'escalation'; to: string; clock?: string; level?: string; reason?: string } };
 
 export interface SlaEventRecord {

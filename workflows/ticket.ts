@@ -41,7 +41,7 @@ export interface TicketWorkflowInput {
   /** The inquiry's article, for the record. */
   firstArticleId?: string;
   /** Carried over continue-as-new: the counters, the waiting clock and the SLA clocks. */
-  carried?: { sequence: number; version: number; waitingSince?: string; sla?: SlaClocks };
+  carried?: { sequence: number; version: number; waitingSince?: string; sla?: SlaClocks; followUpArticles?: string[] };
 }
 
 export type TicketOutcome = { number: string; status: 'closed'; resolution?: string };
@@ -56,6 +56,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let version = input.carried?.version ?? 0;
   let recordedVersion = -1;
   const effects: Effect[] = [];
+  // A follow-up signalled twice for the same article (a retried delivery) is recorded once.
+  const followUpArticles = new Set(input.carried?.followUpArticles ?? []);
   const sla = input.carried ? new TicketSla(input.carried.sla) : TicketSla.start(input.slaPolicy, ticket, Date.now());
 
   const view = (): TicketView => ({ ...ticket, slaStatus: sla.status(ticket, Date.now()) });
@@ -72,6 +74,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     effects.push({ kind: 'event', event: historyLine(command, before, note) });
     if (command.type === 'acknowledge') effects.push({ kind: 'receiptNotice', author: command.actor.user });
     if (command.type === 'sendAnswer') effects.push({ kind: 'answer', author: command.actor.user, memoId: command.memoId });
+    if (command.type === 'markSpam') effects.push({ kind: 'trainSpam' });
     const change = sla.onChange(command, before, ticket, Date.now(), note);
     effects.push(...change.stopped.map(verdictEffect));
     change.alarms.forEach(onAlarm);
@@ -141,6 +144,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
 
   setHandler(customerFollowUpSignal, ({ articleId, channel }) => {
+    if (followUpArticles.has(articleId)) return;
+    followUpArticles.add(articleId);
     const command: TicketCommand = { type: 'customerFollowUp', articleId, channel };
     const decision = decideNow(command);
     // The rules never refuse a follow-up; should they ever, it is still on record as refused.
@@ -160,7 +165,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (historyIsLong()) {
       await condition(allHandlersFinished);
       await carryOut();
-      await continueAsNew<typeof ticketWorkflow>({ ticket, settings, carried: { sequence, version, waitingSince, sla: sla.clocks } });
+      await continueAsNew<typeof ticketWorkflow>({ ticket, settings, carried: { sequence, version, waitingSince, sla: sla.clocks, followUpArticles: [...followUpArticles].slice(-500) } });
     }
   }
   await condition(allHandlersFinished);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy, type SlaPolicy } from '../../workflows/sla/policy';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
-const SHORT = { calendar: 'always', firstResponse: '3s', update: '3s', resolution: '8s' };
+// Long enough that the first look at the clocks comes before the deadline even on a loaded machine.
+const SHORT = { calendar: 'always', firstResponse: '5s', update: '5s', resolution: '12s' };
 function shortPolicy(): SlaPolicy {
   const parsed = parsePolicy({
     calendars: { always: { timezone: 'Asia/Tokyo', alwaysOpen: true } },
@@ -46,16 +47,17 @@ describe('SLA deadlines on the dev server', () => {
     const sla = await stack.call('alice', 'GET', `/api/tickets/${number}/sla`);
     expect(sla.status).toBe(200);
     const firstResponse = sla.body.clocks.find((c: { clock: string }) => c.clock === 'firstResponse');
-    expect(firstResponse).toMatchObject({ state: 'running', budgetMs: 3000 });
-    expect(Date.parse(firstResponse.dueAt) - createdAt).toBeLessThan(3500);
+    expect(firstResponse).toMatchObject({ state: 'running', budgetMs: 5000 });
+    expect(Date.parse(firstResponse.dueAt) - createdAt).toBeLessThan(5500);
 
     const escalated = await eventually(async () => {
       const { body } = await stack.call('alice', 'GET', `/api/tickets/${number}`);
       return body.supportLevel === 'L2' ? body : undefined;
-    }, 10_000);
+    }, 15_000);
     const seenAfterMs = Date.now() - createdAt;
     expect(escalated.slaStatus).toBe('breached');
-    expect(seenAfterMs).toBeLessThan(3000 + 2500);
+    // Visible within a second or two of the deadline (a little more on a loaded machine).
+    expect(seenAfterMs).toBeLessThan(5000 + 3000);
 
     const ids = await eventually(async () => {
       const found = await inVisibility(`TicketNumber = "${number}" AND SupportLevel = "L2" AND SlaStatus = "breached"`);
@@ -86,7 +88,7 @@ describe('SLA deadlines on the dev server', () => {
     const atL3 = await eventually(async () => {
       const { body } = await stack.call('alice', 'GET', `/api/tickets/${number}`);
       return body.supportLevel === 'L3' ? body : undefined;
-    }, 15_000);
+    }, 25_000);
     expect(atL3.slaStatus).toBe('breached');
     const rows = await eventually(async () => {
       const found = await stack.db.selectFrom('sla_events').selectAll().where('ticket_number', '=', number).where('kind', '=', 'breach').orderBy('id').execute();

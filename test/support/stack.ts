@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { activityDeps } from '../../activities';
+import { openSpamFilter } from '../../activities/spam/open-spam-filter';
 import { createApp } from '../../api/app';
 import { startApiServer } from '../../api/server';
 import { createToken } from '../../api/tokens';
@@ -48,12 +49,13 @@ export async function startTestStack(env: Record<string, string> = {}, slaPolicy
     DATA_DIR: path.join(inject('serversDir'), taskQueue),
     ...env,
   });
+  const spamFilter = await openSpamFilter(database.db, database.url);
   const workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker: Worker = await createTicketWorker({
     connection: workerConnection,
     namespace: 'default',
     taskQueue,
-    deps: activityDeps(database.db, config),
+    deps: activityDeps(database.db, config, spamFilter),
     workflowBundle: { code: inject('workflowBundle') },
   });
   const running = worker.run();
@@ -99,6 +101,7 @@ export async function startTestStack(env: Record<string, string> = {}, slaPolicy
       await api.close();
       worker.shutdown();
       await running;
+      await spamFilter.close();
       await workerConnection.close();
       await connection.close();
       await database.close();

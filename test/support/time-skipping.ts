@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { activityDeps, createActivities } from '../../activities';
+import { openSpamFilter } from '../../activities/spam/open-spam-filter';
 import { loadConfig } from '../../lib/config';
 import { timeSkippingServerExecutable } from '../../scripts/devstack/time-skipping-server';
 import { TICKET_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -29,11 +30,12 @@ export async function startTimeSkippingDesk(taskQueue: string) {
     MAILING_LIST_ADDRESS: 'team@desk.test',
     DATA_DIR: path.join(inject('serversDir'), taskQueue),
   });
+  const spamFilter = await openSpamFilter(database.db, database.url);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { code: inject('workflowBundle') },
-    activities: createActivities(activityDeps(database.db, config)),
+    activities: createActivities(activityDeps(database.db, config, spamFilter)),
   });
   const running = worker.run();
   return {
@@ -42,6 +44,7 @@ export async function startTimeSkippingDesk(taskQueue: string) {
     async stop() {
       worker.shutdown();
       await running;
+      await spamFilter.close();
       await env.teardown();
       await database.close();
     },

@@ -1,0 +1,143 @@
+// One mail, decided: ignored (our own mail back from a list, an auto-reply, a
+// bounce), spam, a follow-up on a ticket, or a new ticket. The article is
+// stored here (before anyone refers to it) for everything that becomes one.
+
+import { decodeMail, type DecodedMail } from '../mail/decode';
+import { messageForTokens } from '../spam/from-decoded-mail';
+import type { SpamFilter } from '../spam/spam-filter';
+import type { TicketStarter } from '../open-ticket';
+import { classifyIgnorable, type IgnoreReason, type OurMailIdentity } from './ignore-rules';
+import { headerBlockOf } from './intake-key';
+import { rawMailOf } from './intake-records';
+import type { MailIntakeInput, MailPlan, NewMailTicket, SpamVerdict } from './intake-types';
+import { storeIncomingArticle } from './mail-article';
+import { candidateMessageIds, candidateTicketNumbers, normalizeMessageId, threadMail, type TicketFacts } from './threading';
+
+export interface IntakeDeps extends TicketStarter {
+  spamFilter: SpamFilter;
+  /** How to recognise the desk's own mail coming back. */
+  ours: OurMailIdentity;
+  maxMessageBytes: number;
+}
+
+export async function examineMail(deps: IntakeDeps, input: MailIntakeInput): Promise<MailPlan> {
+  const raw = await rawMailOf(deps.db, input.rawMessageId);
+  const oversize = raw.length > deps.maxMessageBytes;
+  const mail = oversize ? decodeMail(Buffer.concat([headerBlockOf(raw), Buffer.from('\r\n\r\n')])) : decodeMail(raw);
+  const problems = oversize ? [oversizeNotice(raw.length, deps.maxMessageBytes, input.rawMessageId)] : mail.problems;
+  const body = oversize ? problems[0] : undefined;
+  const article = (ticketNumber: string | null, kind: 'inquiry' | 'follow_up' | 'note', spam?: SpamVerdict, text = body) =>
+    storeIncomingArticle(deps.db, {
+      intakeKey: input.intakeKey,
+      rawMessageId: input.rawMessageId,
+      ticketNumber,
+      kind,
+      mail,
+      body: text,
+      fromAddress: mail.from?.address ?? null,
+      spam,
+      problems,
+    });
+
+  const ignorable = classifyIgnorable(mail.headers, deps.ours, raw);
+  if (ignorable) return ignoredPlan(deps, ignorable, mail, (number, text) => article(number, 'note', undefined, text));
+
+  // An oversize mail is not opened, so it cannot be scored: it goes to an agent like any other.
+  const spam = oversize ? undefined : await scoreSpam(deps.spamFilter, mail, input.notSpam);
+  if (spam?.outcome === 'spam') return { kind: 'spam', spam };
+
+  const ticket = newTicketOf(mail, spam);
+  const decision = await threadingDecision(deps, mail);
+  if (decision.kind === 'follow-up') {
+    return { kind: 'follow-up', number: decision.number, articleId: await article(decision.number, 'follow_up', spam), ticket, spam };
+  }
+  const refersTo = decision.refersTo ? { refersTo: decision.refersTo } : {};
+  return { kind: 'new', articleId: await article(null, 'inquiry', spam), ticket: { ...ticket, ...refersTo }, spam };
+}
+
+function oversizeNotice(size: number, max: number, rawMessageId: string): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return (
+    `This mail is ${mb(size)} (${size} bytes), more than the ${mb(max)} the desk opens (MAX_MESSAGE_BYTES). ` +
+    `It is kept exactly as it arrived (raw message ${rawMessageId}); only its headers were read.`
+  );
+}
+
+async function scoreSpam(filter: SpamFilter, mail: DecodedMail, notSpam?: boolean): Promise<SpamVerdict> {
+  const scored = await filter.score(messageForTokens(mail));
+  const verdict: SpamVerdict = { score: scored.score, outcome: scored.outcome, clues: scored.clues.map((c) => ({ ...c })) };
+  // An agent's correction outranks the filter (the filter has been trained ham by then anyway).
+  return notSpam && verdict.outcome !== 'ham' ? { ...verdict, outcome: 'ham' } : verdict;
+}
+
+/** The customer is whoever replies reach: Reply-To, else From. */
+function newTicketOf(mail: DecodedMail, spam?: SpamVerdict): NewMailTicket {
+  const contact = mail.replyTo[0] ?? mail.from;
+  return {
+    subject: mail.subject || '(no subject)',
+    customer: { email: (contact?.address ?? 'unknown@invalid').toLowerCase(), ...(contact?.name ? { name: contact.name } : {}) },
+    ...(spam?.outcome === 'unsure' ? { suspect: { score: spam.score } } : {}),
+  };
+}
+
+async function ignoredPlan(
+  deps: IntakeDeps,
+  reason: IgnoreReason,
+  mail: DecodedMail,
+  storeNote: (number: string, text: string) => Promise<string>,
+): Promise<MailPlan> {
+  const because = `${reason.kind}: ${reason.evidence}`;
+  if (reason.kind !== 'bounce' || !reason.originalMessageId) return { kind: 'ignored', reason: because };
+  // A bounce belongs to the ticket whose mail bounced: the agent must learn the customer did not get it.
+  const bounced = await deps.db
+    .selectFrom('articles')
+    .select('ticket_number')
+    .where('message_id', '=', reason.originalMessageId)
+    .where('ticket_number', 'is not', null)
+    .executeTakeFirst();
+  if (!bounced?.ticket_number) return { kind: 'ignored', reason: because };
+  const text = `Delivery failure report for ${reason.originalMessageId}:\n\n${mail.text}`;
+  const articleId = await storeNote(bounced.ticket_number, text);
+  return { kind: 'ignored', reason: because, number: bounced.ticket_number, articleId };
+}
+
+/** The threading rules over what the database knows about the mail's references and tag. */
+async function threadingDecision(deps: IntakeDeps, mail: DecodedMail) {
+  const forThreading = { from: mail.from?.address ?? '', subject: mail.subject, inReplyTo: mail.inReplyTo, references: mail.references };
+  const ids = candidateMessageIds(forThreading);
+  const ticketByMessageId = new Map<string, string>();
+  if (ids.length) {
+    const rows = await deps.db
+      .selectFrom('articles')
+      .select(['message_id', 'ticket_number'])
+      .where('message_id', 'in', ids.map((id) => `<${id}>`))
+      .where('ticket_number', 'is not', null)
+      .execute();
+    for (const row of rows) ticketByMessageId.set(normalizeMessageId(row.message_id!), row.ticket_number!);
+  }
+  const numbers = candidateTicketNumbers(forThreading, ticketByMessageId);
+  const tickets = new Map<string, TicketFacts>();
+  if (numbers.length) {
+    const rows = await deps.db
+      .selectFrom('tickets')
+      .select(['number', 'customer_email', 'status', 'closed_at'])
+      .where('number', 'in', numbers)
+      .execute();
+    for (const row of rows) {
+      tickets.set(row.number, {
+        number: row.number,
+        customerEmail: row.customer_email,
+        status: row.status as TicketFacts['status'],
+        closedAt: row.closed_at ? new Date(row.closed_at).toISOString() : null,
+      });
+    }
+  }
+  return threadMail(forThreading, {
+    ticketByMessageId,
+    tickets,
+    // The desk keeps no member lists of customers' mailing lists yet: only the customer's own address counts.
+    isListMember: () => false,
+    now: Date.now(),
+    reopenWindowMs: deps.settings.reopenWindowMs,
+  });
+}

@@ -1,0 +1,120 @@
+// The intake_messages rows: a mail's raw bytes kept once under its intake key,
+// and what the intake made of it.
+
+import type { Kysely } from 'kysely';
+import type { Database, IntakeMessagesTable } from '../../db/schema';
+import { mailIdentity } from './intake-key';
+import type { IntakeResult } from './intake-types';
+
+export interface IntakeRecord {
+  intake_key: string;
+  raw_message_id: string;
+  message_id: string | null;
+  outcome: IntakeMessagesTable['outcome'];
+  reason: string | null;
+  ticket_number: string | null;
+  article_id: string | null;
+  in_junk: boolean;
+  trained: IntakeMessagesTable['trained'];
+  oversize: boolean;
+}
+
+const RECORD_COLUMNS = [
+  'intake_key',
+  'raw_message_id',
+  'message_id',
+  'outcome',
+  'reason',
+  'ticket_number',
+  'article_id',
+  'in_junk',
+  'trained',
+  'oversize',
+] as const;
+
+export function findIntake(db: Kysely<Database>, intakeKey: string): Promise<IntakeRecord | undefined> {
+  return db.selectFrom('intake_messages').select(RECORD_COLUMNS).where('intake_key', '=', intakeKey).executeTakeFirst();
+}
+
+/**
+ * Stores the mail's bytes before anything reads them, once per intake key: a
+ * mail fetched again (a crash before it left INBOX, a second delivery) finds
+ * the row of the first time and its raw message.
+ */
+export async function keepRawMail(
+  db: Kysely<Database>,
+  raw: Buffer,
+  source: string,
+  maxMessageBytes: number,
+): Promise<{ record: IntakeRecord; firstTime: boolean }> {
+  const identity = mailIdentity(raw);
+  const known = await findIntake(db, identity.intakeKey);
+  if (known) return { record: known, firstTime: false };
+  try {
+    await db.transaction().execute(async (tx) => {
+      const stored = await tx
+        .insertInto('raw_messages')
+        .values({ sha256: identity.sha256, message_id: identity.messageId, raw, size: raw.length, source })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('intake_messages')
+        .values({
+          intake_key: identity.intakeKey,
+          raw_message_id: stored.id,
+          message_id: identity.messageId,
+          sha256: identity.sha256,
+          source,
+          oversize: raw.length > maxMessageBytes,
+        })
+        .execute();
+    });
+  } catch (error) {
+    // Someone else (another poller, the pipe) stored it a moment ago: theirs counts, ours rolled back.
+    const theirs = await findIntake(db, identity.intakeKey);
+    if (theirs) return { record: theirs, firstTime: false };
+    throw error;
+  }
+  return { record: (await findIntake(db, identity.intakeKey))!, firstTime: true };
+}
+
+export async function recordIntakeOutcome(db: Kysely<Database>, intakeKey: string, result: IntakeResult): Promise<void> {
+  await db
+    .updateTable('intake_messages')
+    .set({
+      outcome: result.outcome,
+      reason: result.reason ?? null,
+      ticket_number: result.number ?? null,
+      article_id: result.articleId ?? null,
+      spam_score: result.spam?.score ?? null,
+      spam_outcome: result.spam?.outcome ?? null,
+      spam_clues: result.spam ? JSON.stringify(result.spam.clues) : null,
+      decided_at: new Date(),
+    })
+    .where('intake_key', '=', intakeKey)
+    .execute();
+}
+
+/** The result the intake recorded for a mail it has finished. */
+export function recordedResult(record: IntakeRecord): IntakeResult | undefined {
+  if (!record.outcome) return undefined;
+  return {
+    outcome: record.outcome,
+    ...(record.ticket_number ? { number: record.ticket_number } : {}),
+    ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.article_id ? { articleId: record.article_id } : {}),
+  };
+}
+
+export async function markInJunk(db: Kysely<Database>, intakeKey: string, inJunk: boolean): Promise<void> {
+  await db.updateTable('intake_messages').set({ in_junk: inJunk }).where('intake_key', '=', intakeKey).execute();
+}
+
+export async function markTrained(db: Kysely<Database>, intakeKey: string, verdict: 'spam' | 'ham'): Promise<void> {
+  await db.updateTable('intake_messages').set({ trained: verdict }).where('intake_key', '=', intakeKey).execute();
+}
+
+export async function rawMailOf(db: Kysely<Database>, rawMessageId: string): Promise<Buffer> {
+  const row = await db.selectFrom('raw_messages').select('raw').where('id', '=', rawMessageId).executeTakeFirstOrThrow();
+  return row.raw;
+}

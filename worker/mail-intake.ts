@@ -1,0 +1,86 @@
+// The mail intake's process part: a worker on the intake's own task queue (the
+// per-mail workflow and its activities), and, when IMAP_URL is set, the poller
+// that feeds it from the support mailbox. `npm run worker` and `npm start` run both.
+
+import type { Client } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { mailIntakeActivities, type IntakeDeps } from '../activities/intake/intake-activities';
+import { intakeTaskQueueOf, mailIntakeFor } from '../activities/intake/take-mail';
+import type { SpamFilter } from '../activities/spam/spam-filter';
+import type { Database } from '../db/schema';
+import type { Config } from '../lib/config';
+import { log } from '../lib/log';
+import type { SlaPolicy } from '../workflows/sla/policy';
+import { MailboxPoller, type MailboxPollerOptions } from './mailbox-poller';
+import { WORKFLOWS_PATH } from './ticket-worker';
+
+export interface MailIntakeParts {
+  db: Kysely<Database>;
+  config: Config;
+  /** Workers connect natively; the activities start ticket workflows through a client. */
+  connection: NativeConnection;
+  temporal: Client;
+  spamFilter: SpamFilter;
+  slaPolicy: SlaPolicy;
+  /** A bundle made once (tests); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Tuning for tests and the bench. */
+  poller?: Pick<MailboxPollerOptions, 'sweepEveryMs' | 'concurrency' | 'intakeWaitMs'>;
+}
+
+export interface RunningMailIntake {
+  worker: Worker;
+  /** Present when IMAP_URL is set. */
+  poller?: MailboxPoller;
+  /** Stops the poller first (so nothing new starts), then the worker. */
+  stop(): Promise<void>;
+}
+
+/** What the intake's activities need, from the product's configuration. */
+export function intakeDeps(parts: Omit<MailIntakeParts, 'connection' | 'workflowBundle' | 'poller'>): IntakeDeps {
+  const { config } = parts;
+  const domain = config.supportAddress.split('@')[1]?.toLowerCase();
+  return {
+    db: parts.db,
+    temporal: parts.temporal,
+    taskQueue: config.temporal.taskQueue,
+    settings: { reopenWindowMs: config.reopenWindowMs, autoCloseAfterMs: config.autoCloseAfterMs },
+    slaPolicy: parts.slaPolicy,
+    spamFilter: parts.spamFilter,
+    ours: { supportAddresses: [config.supportAddress], messageIdDomains: domain ? [domain] : [] },
+    maxMessageBytes: config.maxMessageBytes,
+  };
+}
+
+export async function startMailIntake(parts: MailIntakeParts): Promise<RunningMailIntake> {
+  const { config } = parts;
+  const worker = await Worker.create({
+    connection: parts.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: intakeTaskQueueOf(config.temporal.taskQueue),
+    activities: mailIntakeActivities(intakeDeps(parts)),
+    ...(parts.workflowBundle ? { workflowBundle: parts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    shutdownGraceTime: '20 seconds',
+  });
+  const running = worker.run().catch((error) => log.error({ err: error }, 'mail intake: the worker stopped with an error'));
+  const poller = config.imapUrl
+    ? new MailboxPoller({
+        imapUrl: config.imapUrl,
+        intake: mailIntakeFor(parts.db, parts.temporal, config),
+        spamFilter: parts.spamFilter,
+        log: log.child({ component: 'mail-intake' }),
+        ...parts.poller,
+      })
+    : undefined;
+  poller?.start();
+  return {
+    worker,
+    poller,
+    async stop() {
+      await poller?.stop();
+      worker.shutdown();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// One incoming mail, taken in exactly once. The workflow's id is the mail's
+// intake key (`mail-<hash of its Message-ID, or of its bytes>`), so starting it
+// again for the same mail finds this run instead of making a second.
+//
+// examineMail decides and stores the article; then, as one durable step each:
+// a new ticket is opened (its number allocated once per mail), or the ticket is
+// signalled from here (a workflow's signal is a command in its history, sent by
+// Temporal once), or nothing (spam, ignored). The outcome is recorded last.
+
+import { proxyActivities, getExternalWorkflowHandle } from '@temporalio/workflow';
+import type { MailIntakeActivities } from '../activities/intake/intake-activities';
+import type { IntakeResult, MailIntakeInput, MailPlan } from '../activities/intake/intake-types';
+import { customerFollowUpSignal } from './ticket-messages';
+
+const intake = proxyActivities<MailIntakeActivities>({
+  // Short: after a worker dies, its activities are retried elsewhere once this runs out (decoding 25 MB takes well under it).
+  startToCloseTimeout: '30 seconds',
+  // A database or Temporal outage is waited out: the mail stays in INBOX until it is through.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** The ticket workflow's id, as activities/open-ticket.ts names it (that module cannot enter the sandbox). */
+const ticketWorkflowId = (number: string) => `ticket-${number}`;
+
+export async function mailIntakeWorkflow(input: MailIntakeInput): Promise<IntakeResult> {
+  const plan = await intake.examineMail(input);
+  const result = await carryOut(input, plan);
+  await intake.recordIntakeOutcome(input.intakeKey, result);
+  return result;
+}
+
+async function carryOut(input: MailIntakeInput, plan: MailPlan): Promise<IntakeResult> {
+  switch (plan.kind) {
+    case 'spam':
+      return { outcome: 'spam', spam: plan.spam };
+    case 'ignored':
+      return { outcome: 'ignored', reason: plan.reason, ...(plan.number ? { number: plan.number, articleId: plan.articleId } : {}) };
+    case 'new': {
+      const number = await intake.openMailTicket({ ...plan.ticket, intakeKey: input.intakeKey, articleId: plan.articleId });
+      return { outcome: 'ticket', number, articleId: plan.articleId, spam: plan.spam, ...(plan.ticket.refersTo ? { reason: `refers to ${plan.ticket.refersTo}` } : {}) };
+    }
+    case 'follow-up': {
+      try {
+        await getExternalWorkflowHandle(ticketWorkflowId(plan.number)).signal(customerFollowUpSignal, { articleId: plan.articleId, channel: 'email' });
+        return { outcome: 'follow-up', number: plan.number, articleId: plan.articleId, spam: plan.spam };
+      } catch {
+        // The ticket's workflow has ended (closed beyond its reopen window): a new ticket refers to it.
+        const ticket = { ...plan.ticket, refersTo: plan.number };
+        const number = await intake.openMailTicket({ ...ticket, intakeKey: input.intakeKey, articleId: plan.articleId });
+        return { outcome: 'ticket', number, articleId: plan.articleId, spam: plan.spam, reason: `refers to ${plan.number}` };
+      }
+    }
+  }
+}
