@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { moveArticle, storeArticle } from '../db/articles';
 import type { Database } from '../db/schema';
@@ -6,7 +6,7 @@ import { allocateTicketNumber } from '../db/ticket-numbers';
 import { ticketRecordActivities } from './ticket-records';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
-import { newTicketState } from '../workflows/ticket-rules';
+import { newTicketState, type NewTicketInit } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
 
 export interface NewInquiry {
@@ -51,27 +51,40 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
       body: inquiry.body,
       fromAddress: inquiry.customer.email,
     }));
-  const opened = newTicketState({
-    number,
-    subject: inquiry.subject,
-    customer: inquiry.customer,
-    channel: inquiry.channel,
-    priority: inquiry.priority,
-    createdAt: new Date().toISOString(),
-    refersTo: inquiry.refersTo,
-  });
+  try {
+    return await launchTicket(starter, articleId, {
+      number,
+      subject: inquiry.subject,
+      customer: inquiry.customer,
+      channel: inquiry.channel,
+      priority: inquiry.priority,
+      createdAt: new Date().toISOString(),
+      refersTo: inquiry.refersTo,
+    });
+  } catch (error) {
+    await withdrawTicket(starter.db, number, articleId, error);
+    throw error;
+  }
+}
+
+/**
+ * Writes the new ticket's read model and starts its workflow. Safe to run
+ * again for the same number: version 0 never overwrites what the workflow
+ * wrote since, and a second start finds the first workflow.
+ */
+export async function launchTicket(starter: TicketStarter, firstArticleId: string, init: NewTicketInit): Promise<TicketState> {
+  const opened = newTicketState(init);
   const ticket: TicketState = { ...opened, counts: { ...opened.counts, articles: 1 } };
   // The read model exists before the workflow runs, so the ticket can be found at once.
   await ticketRecordActivities(starter.db).recordTicket({ ...ticket, slaStatus: 'on_track' }, 0);
   try {
     await starter.temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
-      workflowId: ticketWorkflowId(number),
+      workflowId: ticketWorkflowId(ticket.number),
       taskQueue: starter.taskQueue,
-      args: [{ ticket, settings: starter.settings, slaPolicy: starter.slaPolicy, firstArticleId: articleId }],
+      args: [{ ticket, settings: starter.settings, slaPolicy: starter.slaPolicy, firstArticleId }],
     });
   } catch (error) {
-    await withdrawTicket(starter.db, number, articleId, error);
-    throw error;
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
   return ticket;
 }

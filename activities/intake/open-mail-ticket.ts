@@ -1,16 +1,10 @@
 // A new ticket from a mail, safe to run again: the number is allocated once per
-// mail (kept on its intake row), the article is the one examineMail stored, the
-// read model row is only written if missing, and a second start of the ticket's
-// workflow finds the first.
+// mail (kept on its intake row), the article is the one examineMail stored, and
+// launchTicket is itself safe to repeat.
 
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { moveArticle } from '../../db/articles';
 import { allocateTicketNumber } from '../../db/ticket-numbers';
-import type { ticketWorkflow } from '../../workflows/ticket';
-import { newTicketState } from '../../workflows/ticket-rules';
-import type { TicketState } from '../../workflows/ticket-types';
-import { ticketWorkflowId, type TicketStarter } from '../open-ticket';
-import { ticketRecordActivities } from '../ticket-records';
+import { launchTicket, type TicketStarter } from '../open-ticket';
 import type { NewMailTicket } from './intake-types';
 
 export interface MailTicketRequest extends NewMailTicket {
@@ -21,7 +15,7 @@ export interface MailTicketRequest extends NewMailTicket {
 export async function openMailTicket(starter: TicketStarter, request: MailTicketRequest): Promise<string> {
   const number = await numberFor(starter, request.intakeKey);
   await moveArticle(starter.db, request.articleId, number);
-  const opened = newTicketState({
+  await launchTicket(starter, request.articleId, {
     number,
     subject: request.subject,
     customer: request.customer,
@@ -31,18 +25,6 @@ export async function openMailTicket(starter: TicketStarter, request: MailTicket
     refersTo: request.refersTo,
     suspect: request.suspect,
   });
-  const ticket: TicketState = { ...opened, counts: { ...opened.counts, articles: 1 } };
-  // Version 0 never overwrites what the workflow wrote since (a retry after the start).
-  await ticketRecordActivities(starter.db).recordTicket({ ...ticket, slaStatus: 'on_track' }, 0);
-  try {
-    await starter.temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
-      workflowId: ticketWorkflowId(number),
-      taskQueue: starter.taskQueue,
-      args: [{ ticket, settings: starter.settings, slaPolicy: starter.slaPolicy, firstArticleId: request.articleId }],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
   return number;
 }
 
