@@ -116,7 +116,10 @@ describe('SLA clocks in business hours', () => {
     await skipTo(jstTime(monday, 12, 1));
     const breached = await handle.query(ticketQuery);
     expect(breached).toMatchObject({ slaStatus: 'breached', supportLevel: 'L2' });
-    const events = await database.db.selectFrom('sla_events').selectAll().where('ticket_number', '=', number).orderBy('id').execute();
+    const events = await eventually(async () => {
+      const rows = await database.db.selectFrom('sla_events').selectAll().where('ticket_number', '=', number).orderBy('id').execute();
+      return rows.some((e) => e.kind === 'breach') ? rows : undefined;
+    });
     const warning = events.find((e) => e.kind === 'warning')!;
     const breach = events.find((e) => e.kind === 'breach')!;
     expectNear(warning.deadline!.getTime(), jstTime(monday, 11, 24));

@@ -78,7 +78,10 @@ describe('SLA deadlines on the dev server', () => {
     const breach = events.find((e) => e.kind === 'breach')!;
     expect([breach.level_from, breach.level_to]).toEqual(['L1', 'L2']);
     expect(breach.actual_at.getTime()).toBeGreaterThanOrEqual(breach.deadline!.getTime());
-    const history = await stack.db.selectFrom('ticket_events').select(['kind', 'actor']).where('ticket_number', '=', number).execute();
+    const history = await eventually(async () => {
+      const lines = await stack.db.selectFrom('ticket_events').select(['kind', 'actor']).where('ticket_number', '=', number).execute();
+      return lines.some((l) => l.kind === 'escalate') ? lines : undefined;
+    });
     expect(history).toContainEqual({ kind: 'escalate', actor: 'sla-clock' });
     expect(history).toContainEqual({ kind: 'sla_warning', actor: null });
   });

@@ -90,8 +90,11 @@ describe('the ticket workflow over days', () => {
     const reopened = await handle.query(ticketQuery);
     expect(reopened.status).toBe('in_progress');
     expect(reopened.counts.followUps).toBe(2);
-    const lines = await database.db.selectFrom('ticket_events').select(['kind', 'detail']).where('ticket_number', '=', number).execute();
-    expect(lines.some((l) => l.kind === 'customerFollowUp' && (l.detail as { note?: string }).note === 'reopened')).toBe(true);
+    const reopenedLine = await eventually(async () => {
+      const lines = await database.db.selectFrom('ticket_events').select(['kind', 'detail']).where('ticket_number', '=', number).execute();
+      return lines.find((l) => l.kind === 'customerFollowUp' && (l.detail as { note?: string }).note === 'reopened');
+    });
+    expect(reopenedLine).toBeDefined();
   });
 
   it('records a refused signal on the ticket instead of applying it', async () => {
