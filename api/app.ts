@@ -5,6 +5,7 @@ import { log } from '../lib/log';
 import { auditLog } from './audit';
 import type { ApiDeps, ApiEnv } from './env';
 import { bearerAuth, ipAllowlist } from './guards';
+import { idempotentPosts } from './idempotency';
 import { docsPage, openApiDocument } from './openapi';
 import { Problem, problemResponse } from './problem';
 import { RouteBook } from './route-book';
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.get('/docs', (c) => c.html(docsPage(openApiDocument(book))));
 
   app.use('/api/*', bearerAuth(deps));
+  app.use('/api/*', idempotentPosts(deps.db));
   ticketRoutes(book, deps, starter);
   slaRoutes(book, deps);
   intakeRoutes(book, deps);

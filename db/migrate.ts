@@ -5,6 +5,7 @@ import * as slaEvents from './migrations/0003_sla_events';
 import * as rawMessages from './migrations/0004_raw_messages';
 import * as spam from './migrations/0005_spam';
 import * as intake from './migrations/0006_intake';
+import * as idempotencyKeys from './migrations/0007_idempotency_keys';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_raw_messages': rawMessages,
   '0005_spam': spam,
   '0006_intake': intake,
+  '0007_idempotency_keys': idempotencyKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

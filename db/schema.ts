@@ -11,6 +11,7 @@ export interface Database {
   outbound_mail: OutboundMailTable;
   sla_events: SlaEventsTable;
   raw_messages: RawMessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
   spam_tokens: SpamTokensTable;
   spam_totals: SpamTotalsTable;
   spam_trained_messages: SpamTrainedMessagesTable;
@@ -247,4 +248,15 @@ export interface ArticleAttachmentsTable {
   sha256: string;
   inline: ColumnType<boolean, boolean | undefined, boolean>;
   content: Buffer;
+}
+
+/** The first answer to a request sent with an Idempotency-Key; status null while it is being handled. */
+export interface IdempotencyKeysTable {
+  user_name: string;
+  key: string;
+  /** Method and path: the same key for another request is refused. */
+  request: string;
+  status: number | null;
+  response: string | null;
+  created_at: CreatedAt;
 }

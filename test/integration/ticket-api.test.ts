@@ -125,6 +125,33 @@ describe('the ticket lifecycle over HTTP', () => {
   });
 });
 
+describe('retries with an Idempotency-Key', () => {
+  it('a retried new ticket gets the first answer, not a second ticket', async () => {
+    const key = `phone-${Date.now()}`;
+    const send = () =>
+      fetch(`${stack.apiUrl}/api/tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.tokens.ivan}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ customer: { email: 'retry@example.jp' }, subject: '再送テスト', body: '電話受付' }),
+      });
+    const first = await send();
+    const second = await send();
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const [a, b] = [(await first.json()) as { number: string }, (await second.json()) as { number: string }];
+    expect(b.number).toBe(a.number);
+    expect(second.headers.get('idempotent-replay')).toBe('true');
+    const rows = await stack.db.selectFrom('tickets').select('number').where('customer_email', '=', 'retry@example.jp').execute();
+    expect(rows).toHaveLength(1);
+
+    const elsewhere = await fetch(`${stack.apiUrl}/api/tickets/${a.number}/acknowledge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.tokens.ivan}`, 'content-type': 'application/json', 'idempotency-key': key },
+      body: '{}',
+    });
+    expect(elsewhere.status).toBe(409);
+  });
+});
+
 describe('errors are problem details', () => {
   it('400 names the field that is wrong', async () => {
     const { status, body, headers } = await stack.call('ivan', 'POST', '/api/tickets', { customer: { email: 'not-an-address' }, subject: 'x', body: 'y' });
