@@ -62,9 +62,25 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
       refersTo: inquiry.refersTo,
     });
   } catch (error) {
+    // A start that timed out may still have reached the server: only a workflow that is not there is withdrawn.
+    if (await workflowExists(starter, number)) return ticketFromWorkflow(starter, number);
     await withdrawTicket(starter.db, number, articleId, error);
     throw error;
   }
+}
+
+async function workflowExists(starter: TicketStarter, number: string): Promise<boolean> {
+  try {
+    await starter.temporal.workflow.getHandle(ticketWorkflowId(number)).describe();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function ticketFromWorkflow(starter: TicketStarter, number: string): Promise<TicketState> {
+  const row = await starter.db.selectFrom('tickets').select('state').where('number', '=', number).executeTakeFirstOrThrow();
+  return row.state as unknown as TicketState;
 }
 
 /**

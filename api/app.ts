@@ -17,6 +17,9 @@ import { ticketRoutes } from './ticket-routes';
 import { isDatabaseDown, problemFromTemporal } from './temporal-errors';
 import { rethrowDatabase } from './ticket-gateway';
 
+/** The API's database pool gives up on a query after this long: a request answers 503, never hangs. */
+export const API_QUERY_TIMEOUT_MS = 8_000;
+
 /** The HTTP API: public health and docs, then everything else behind a bearer token. */
 export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();

@@ -23,7 +23,7 @@ export function idempotentPosts(db: Kysely<Database>): MiddlewareHandler<ApiEnv>
       .onConflict((oc) => oc.columns(['user_name', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst();
-    if (!claimed) return replay(db, actor.user, key, request);
+    if (!claimed && !(await takeOverAbandoned(db, actor.user, key, request))) return replay(db, actor.user, key, request);
 
     try {
       await next();
@@ -45,6 +45,22 @@ async function replay(db: Kysely<Database>, user: string, key: string, request: 
   if (first.status === null) throw new Problem(409, 'Request in progress', 'a request with this Idempotency-Key is still being handled; retry shortly');
   const contentType = first.status >= 400 ? 'application/problem+json' : 'application/json';
   return new Response(first.response, { status: first.status, headers: { 'content-type': contentType, 'idempotent-replay': 'true' } });
+}
+
+/** A claim left unanswered this long belongs to a request that died with its process: a retry may take it over. */
+const ABANDONED_AFTER_MS = 2 * 60_000;
+
+async function takeOverAbandoned(db: Kysely<Database>, user: string, key: string, request: string): Promise<boolean> {
+  const taken = await db
+    .updateTable('idempotency_keys')
+    .set({ created_at: new Date() })
+    .where('user_name', '=', user)
+    .where('key', '=', key)
+    .where('request', '=', request)
+    .where('status', 'is', null)
+    .where('created_at', '<', new Date(Date.now() - ABANDONED_AFTER_MS))
+    .executeTakeFirst();
+  return Number(taken.numUpdatedRows) > 0;
 }
 
 async function forget(db: Kysely<Database>, user: string, key: string): Promise<void> {

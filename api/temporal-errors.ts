@@ -38,7 +38,8 @@ export function isDatabaseDown(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   const message = error instanceof Error ? error.message : '';
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code ?? '') ||
-    /timeout exceeded when trying to connect|Connection terminated/i.test(message)
+    // 57014: cancelled by statement_timeout (the API's pool gives up on stalled queries).
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '57014', '08006', '08001'].includes(code ?? '') ||
+    /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(message)
   );
 }

@@ -66,21 +66,29 @@ export class TicketGateway {
     return this.call(number, () => this.handle(number).query(slaQuery, { now: new Date().toISOString() }));
   }
 
-  /** Signals a follow-up and waits briefly until the ticket shows it, so the answer is current. */
-  async followUp(number: string, followUp: CustomerFollowUp): Promise<TicketView | 'workflow-gone'> {
-    let before: TicketView;
+  /**
+   * Signals a follow-up (Temporal keeps it even while no worker runs), then
+   * waits briefly until the ticket shows it, so the answer is current. When the
+   * workflow cannot answer in time, the ticket as last recorded is the answer:
+   * the follow-up is safe in Temporal either way.
+   */
+  async followUp(number: string, followUp: CustomerFollowUp, before: TicketView): Promise<{ ticket: TicketView; current: boolean } | 'workflow-gone'> {
     try {
-      before = await this.call(number, () => this.handle(number).query(ticketQuery));
       await this.call(number, () => this.handle(number).signal(customerFollowUpSignal, followUp));
     } catch (error) {
       if (error instanceof Problem && error.status === 404) return 'workflow-gone';
       throw error;
     }
     const until = Date.now() + 5000;
-    for (;;) {
-      const now = await this.call(number, () => this.handle(number).query(ticketQuery));
-      if (now.counts.followUps > before.counts.followUps || Date.now() > until) return now;
-      await new Promise((r) => setTimeout(r, 50));
+    try {
+      for (;;) {
+        const now = await this.call(number, () => this.handle(number).query(ticketQuery));
+        if (now.counts.followUps > before.counts.followUps || Date.now() > until) return { ticket: now, current: true };
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } catch (error) {
+      if (error instanceof Problem && error.status === 503) return { ticket: before, current: false };
+      throw error;
     }
   }
 

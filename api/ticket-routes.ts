@@ -34,7 +34,8 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
       return { articleId, ticket: await tickets.act(number, action, args(articleId)) };
     } catch (error) {
       if (error instanceof Problem && error.status === 409) {
-        await deps.db.updateTable('articles').set({ refused_reason: error.detail }).where('id', '=', articleId).execute();
+        // The refusal is what the caller must hear, even if noting it on the article fails.
+        await deps.db.updateTable('articles').set({ refused_reason: error.detail }).where('id', '=', articleId).execute().catch(() => {});
       }
       throw error;
     }
@@ -126,7 +127,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   );
 
   book.add(
-    { method: 'post', path: '/api/tickets/:number/follow-ups', action: 'ticket.followUp', summary: "Add the customer's follow-up", roles: FEEDERS, body: schema.followUpBody, responses: { 200: 'the ticket', 201: 'a new ticket referring to the old one' } },
+    { method: 'post', path: '/api/tickets/:number/follow-ups', action: 'ticket.followUp', summary: "Add the customer's follow-up", roles: FEEDERS, body: schema.followUpBody, responses: { 200: 'the ticket', 201: 'a new ticket referring to the old one', 202: 'taken; the ticket as last recorded (its workflow did not answer in time)' } },
     async ({ c, actor, body, params }) => {
       const number = params.number;
       const old = await tickets.storedView(number);
@@ -139,9 +140,11 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
         body: body.body,
         fromAddress: old.customer.email,
       }).catch(rethrowDatabase);
-      const result = await tickets.followUp(number, { articleId, channel: body.channel });
-      if (result !== 'workflow-gone') return json(c, result);
       // Closed longer than the reopen window: the follow-up starts a new ticket that refers to the old one.
+      // (Checked here too, not only by the workflow ending: its timer may not have fired yet.)
+      const windowOver = old.status === 'closed' && old.closedAt !== undefined && Date.now() >= Date.parse(old.closedAt) + deps.config.reopenWindowMs;
+      const result = windowOver ? 'workflow-gone' : await tickets.followUp(number, { articleId, channel: body.channel }, old);
+      if (result !== 'workflow-gone') return c.json(result.ticket, result.current ? 200 : 202);
       const opened = await tickets.open(() => openTicket(starter, {
         customer: old.customer,
         subject: old.subject,

@@ -258,5 +258,6 @@ export interface IdempotencyKeysTable {
   request: string;
   status: number | null;
   response: string | null;
-  created_at: CreatedAt;
+  /** When the request was taken on (renewed when an abandoned claim is taken over). */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -29,9 +29,9 @@ export async function waitUntil<T>(what: string, attempt: () => Promise<T>, time
   }
 }
 
-export async function openDatabase(config: Config): Promise<Kysely<Database>> {
+export async function openDatabase(config: Config, options: { queryTimeoutMs?: number } = {}): Promise<Kysely<Database>> {
   const url = databaseUrlOf(config);
-  const db = connectDatabase(url);
+  const db = connectDatabase(url, options);
   await waitUntil(`PostgreSQL at ${redact(url)}`, () => sql`select 1`.execute(db));
   return db;
 }

@@ -1,10 +1,10 @@
 // `npm start`: the whole product on one machine, with nothing configured.
 // Starts what is not given (a Temporal dev server unless TEMPORAL_ADDRESS, an
 // embedded PostgreSQL unless DATABASE_URL), migrates, runs the worker and the
-// API, and on Ctrl-C stops them in reverse order.
+// API, and on Ctrl-C stops them in order (see stopLater).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createApp } from '../api/app';
+import { API_QUERY_TIMEOUT_MS, createApp } from '../api/app';
 import { startApiServer } from '../api/server';
 import { migrateToLatest } from '../db/migrate';
 import { ConfigError, databaseUrlOf, loadConfig, type Config } from '../lib/config';
@@ -14,6 +14,7 @@ import { log } from '../lib/log';
 import { onShutdownSignal } from '../lib/shutdown';
 import { installRuntime } from '../worker/runtime';
 import { activityDeps } from '../activities';
+import { checkTemplates, TemplateError } from '../activities/outbound-mail/templates';
 import { createTicketWorker } from '../worker/ticket-worker';
 import { startMailIntake } from '../worker/mail-intake';
 import { openSpamFilter } from '../activities/spam/open-spam-filter';
@@ -21,11 +22,22 @@ import { startEmbeddedPostgres } from './devstack/embedded-postgres';
 import { MissingToolError } from './devstack/temporal-cli';
 import { startTemporalDevServer } from './devstack/temporal-dev-server';
 
-const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+/**
+ * What was started, with the order to stop it in: the mail intake, then the
+ * worker (finishing or handing back its activities), the API, the clients and
+ * pools, and last the servers. Registered as soon as each part runs, so a
+ * Ctrl-C during start-up stops exactly what is running, in that order.
+ */
+const stops: Array<{ order: number; name: string; stop: () => Promise<unknown> }> = [];
+function stopLater(order: number, name: string, stop: () => Promise<unknown>): void {
+  stops.push({ order, name, stop });
+  stops.sort((a, b) => a.order - b.order);
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const slaPolicy = loadSlaPolicy();
+  await checkTemplates(config.mail.templatesDir);
   mkdirSync(path.join(config.dataDir, 'logs'), { recursive: true });
   let stopping = false;
   onShutdownSignal(async () => {
@@ -38,15 +50,15 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const db = await openDatabase(config);
-  stops.unshift({ name: 'database pool', stop: () => db.destroy() });
+  stopLater(70, 'database pool', () => db.destroy());
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'database migrated');
 
   installRuntime();
   const workerConnection = await openWorkerConnection(config);
-  stops.unshift({ name: 'worker connection', stop: () => workerConnection.close() });
+  stopLater(60, 'worker connection', () => workerConnection.close());
   const spamFilter = await openSpamFilter(db, databaseUrlOf(config));
-  stops.unshift({ name: 'spam filter', stop: () => spamFilter.close() });
+  stopLater(50, 'spam filter', () => spamFilter.close());
   const worker = await createTicketWorker({
     connection: workerConnection,
     namespace: config.temporal.namespace,
@@ -54,16 +66,17 @@ async function main(): Promise<void> {
     deps: activityDeps(db, config, spamFilter),
   });
   const running = worker.run();
+  stopLater(20, 'worker', async () => (worker.shutdown(), running));
 
   const temporal = await openTemporalClient(config);
-  stops.unshift({ name: 'Temporal client', stop: () => temporal.connection.close() });
-  const api = await startApiServer(createApp({ db, temporal, config, slaPolicy }), config.port);
-  stops.unshift({ name: 'API', stop: () => api.close() });
+  stopLater(40, 'Temporal client', () => temporal.connection.close());
+  const apiDb = await openDatabase(config, { queryTimeoutMs: API_QUERY_TIMEOUT_MS });
+  stopLater(45, 'API database pool', () => apiDb.destroy());
+  const api = await startApiServer(createApp({ db: apiDb, temporal, config, slaPolicy }), config.port);
+  stopLater(30, 'API', () => api.close());
   const intake = await startMailIntake({ db, config, connection: workerConnection, temporal, spamFilter, slaPolicy });
-  // The ticket worker stops early, finishing its activities (or handing them back), then the API, then the servers.
-  stops.unshift({ name: 'worker', stop: async () => (worker.shutdown(), running) });
-  // Before it, the mail intake: the poller finishes (or leaves in INBOX) the mail it is taking in.
-  stops.unshift({ name: 'mail intake', stop: () => intake.stop() });
+  // The poller finishes (or leaves in INBOX) the mail it is taking in.
+  stopLater(10, 'mail intake', () => intake.stop());
 
   console.log(
     [
@@ -94,7 +107,7 @@ async function startTemporalIfNeeded(config: Config): Promise<string | undefined
     logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
     onProgress: (line) => log.info(line),
   });
-  stops.unshift({ name: 'Temporal dev server', stop: () => server.stop() });
+  stopLater(90, 'Temporal dev server', () => server.stop());
   return server.uiUrl;
 }
 
@@ -106,7 +119,7 @@ async function startPostgresIfNeeded(config: Config): Promise<void> {
     port: config.embeddedPgPort,
     onLog: (line) => pgLog.debug(line.trim()),
   });
-  stops.unshift({ name: 'PostgreSQL', stop: () => server.stop() });
+  stopLater(80, 'PostgreSQL', () => server.stop());
 }
 
 async function stopAll(): Promise<void> {
@@ -122,7 +135,7 @@ async function stopAll(): Promise<void> {
 }
 
 main().catch(async (error) => {
-  if (error instanceof MissingToolError || error instanceof ConfigError) console.error(error.message);
+  if (error instanceof MissingToolError || error instanceof ConfigError || error instanceof TemplateError) console.error(error.message);
   else log.error({ err: error }, 'could not start');
   await stopAll();
   process.exit(1);

@@ -15,6 +15,8 @@
 
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Logger } from 'pino';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
 import { decodeMail } from '../activities/mail/decode';
 import { mailIdentity } from '../activities/intake/intake-key';
 import { findIntake, markInJunk, markTrained, type IntakeRecord } from '../activities/intake/intake-records';
@@ -54,7 +56,8 @@ export function imapSettings(imapUrl: string) {
   };
 }
 
-const CHUNK = 50;
+// Mails fetched with their whole source at once: small enough that a backlog of 25 MB mails fits in memory.
+const CHUNK = 10;
 const MAX_BACKOFF_MS = 60_000;
 
 export class MailboxPoller {
@@ -174,7 +177,7 @@ export class MailboxPoller {
     const moves = new Map<string, Array<{ uid: number; intakeKey: string }>>();
     let next = 0;
     const worker = async () => {
-      while (next < messages.length) {
+      while (next < messages.length && !this.stopped) {
         const message = messages[next++];
         const destination = await this.takeOne(message).catch((error) => {
           if (error instanceof IntakeStillRunning) this.options.log.info({ uid: message.uid }, error.message);
@@ -194,9 +197,11 @@ export class MailboxPoller {
   private async takeOne(message: FetchMessageObject): Promise<{ folder: string; intakeKey: string } | undefined> {
     const raw = message.source;
     if (!raw) return undefined;
-    const known = await findIntake(this.options.intake.db, mailIdentity(raw).intakeKey);
-    // Out of Junk again: an agent says it is not spam.
-    const corrected = known?.in_junk === true;
+    const identity = mailIdentity(raw);
+    const known = await findIntake(this.options.intake.db, identity.intakeKey);
+    // Out of Junk again: an agent says it is not spam. The very bytes the desk filed, not
+    // another delivery of the same mail (a second copy differs in its Received headers).
+    const corrected = known?.in_junk === true && (await sameBytesAsFiled(this.options.intake.db, known.raw_message_id, identity.sha256));
     if (known && corrected) await this.train(known, raw, 'ham');
     const notSpam = corrected && known?.outcome === 'spam';
     const { record, result } = await takeMail(this.options.intake, raw, 'imap', { notSpam, waitMs: this.options.intakeWaitMs ?? 60_000 });
@@ -244,4 +249,9 @@ export class MailboxPoller {
     await markTrained(this.options.intake.db, record.intake_key, verdict);
     this.options.log.info({ intakeKey: record.intake_key, verdict }, 'mail intake: spam filter trained from a folder move');
   }
+}
+
+async function sameBytesAsFiled(db: Kysely<Database>, rawMessageId: string, sha256: string): Promise<boolean> {
+  const filed = await db.selectFrom('raw_messages').select('sha256').where('id', '=', rawMessageId).executeTakeFirst();
+  return filed?.sha256 === sha256;
 }

@@ -8,10 +8,12 @@ import { log } from '../lib/log';
 import { onShutdownSignal } from '../lib/shutdown';
 import { installRuntime } from './runtime';
 import { activityDeps } from '../activities';
+import { checkTemplates } from '../activities/outbound-mail/templates';
 import { startMailIntake } from './mail-intake';
 import { createTicketWorker } from './ticket-worker';
 
 const config = loadConfig();
+await checkTemplates(config.mail.templatesDir);
 installRuntime();
 const db = await openDatabase(config);
 const connection = await openWorkerConnection(config);

@@ -163,13 +163,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (timedOut) onDeadline();
     if (ticket.status === 'closed' && reopenWindowOver() && effects.length === 0) break;
     if (historyIsLong()) {
-      await condition(allHandlersFinished);
-      await carryOut();
+      await finishWork();
       await continueAsNew<typeof ticketWorkflow>({ ticket, settings, carried: { sequence, version, waitingSince, sla: sla.clocks, followUpArticles: [...followUpArticles].slice(-500) } });
     }
   }
-  await condition(allHandlersFinished);
-  await carryOut();
+  await finishWork();
   return { number: ticket.number, status: 'closed', resolution: ticket.resolution };
 
   /** True when there is work to carry out, false when the next deadline came first. */
@@ -181,6 +179,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       return true;
     }
     return condition(workToDo, Math.max(deadline - Date.now(), 1));
+  }
+
+  /** Before the run ends: every handler done, and everything they queued carried out (they may queue more meanwhile). */
+  async function finishWork(): Promise<void> {
+    do {
+      await condition(allHandlersFinished);
+      await carryOut();
+    } while (effects.length > 0 || recordedVersion < version);
   }
 
   /** Runs the queued effects in order, then brings the read model up to date. */

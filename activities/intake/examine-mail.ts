@@ -73,9 +73,12 @@ async function scoreSpam(filter: SpamFilter, mail: DecodedMail, notSpam?: boolea
 /** The customer is whoever replies reach: Reply-To, else From. */
 function newTicketOf(mail: DecodedMail, spam?: SpamVerdict): NewMailTicket {
   const contact = mail.replyTo[0] ?? mail.from;
+  // Decoded words may hide line breaks; the subject and name go back into our replies' headers.
+  const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
+  const name = contact?.name ? oneLine(contact.name) : '';
   return {
-    subject: mail.subject || '(no subject)',
-    customer: { email: (contact?.address ?? 'unknown@invalid').toLowerCase(), ...(contact?.name ? { name: contact.name } : {}) },
+    subject: oneLine(mail.subject) || '(no subject)',
+    customer: { email: (contact?.address ?? 'unknown@invalid').toLowerCase(), ...(name ? { name } : {}) },
     ...(spam?.outcome === 'unsure' ? { suspect: { score: spam.score } } : {}),
   };
 }

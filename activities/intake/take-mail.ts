@@ -70,13 +70,12 @@ async function startIntake(intake: MailIntake, record: IntakeRecord, notSpam: bo
 
 async function resultWithin(handle: WorkflowHandle<typeof mailIntakeWorkflow>, waitMs?: number): Promise<IntakeResult> {
   if (waitMs === undefined) return handle.result();
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new IntakeStillRunning(`intake ${handle.workflowId} is still running after ${waitMs} ms`)), waitMs);
-  });
+  // The long poll is cancelled with the wait, so abandoned waits do not pile up.
+  const signal = AbortSignal.timeout(waitMs);
   try {
-    return await Promise.race([handle.result(), late]);
-  } finally {
-    clearTimeout(timer);
+    return await handle.client.connection.withAbortSignal(signal, () => handle.result());
+  } catch (error) {
+    if (signal.aborted) throw new IntakeStillRunning(`intake ${handle.workflowId} is still running after ${waitMs} ms`);
+    throw error;
   }
 }

@@ -21,6 +21,7 @@
 // lost answer is worse than a duplicate; the duplicate carries the same
 // Message-ID, so most mail clients and list servers show it once.
 
+import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, OutboundMailTable } from '../../db/schema';
@@ -102,7 +103,8 @@ export function articleMailSender(db: Kysely<Database>, desk: DeskAddresses, set
     const number = article.ticket_number;
     const ticket = await db.selectFrom('tickets').select(['subject', 'customer_email', 'customer_name']).where('number', '=', number).executeTakeFirstOrThrow();
     const thread = await lastInboundMessage(number);
-    const messageId = `<ticket-${number}-${articleId}@${domainOf(desk.supportAddress)}>`;
+    // The random part keeps our Message-IDs unguessable: a reply's References decide which ticket it joins.
+    const messageId = `<ticket-${number}-${articleId}.${randomBytes(6).toString('hex')}@${domainOf(desk.supportAddress)}>`;
     const named = (address: string): Mailbox => ({ address, name: address === ticket.customer_email ? ticket.customer_name : null });
     const outgoing: OutgoingMail = {
       from: { address: desk.supportAddress },

@@ -96,3 +96,21 @@ export function clockLabel(clock: string | undefined): string {
 export function customerSalutation(name: string | null | undefined): string {
   return name?.trim() ? `${name.trim()} 様` : 'お客様';
 }
+
+/**
+ * Loads and renders every template once, so that a broken override in
+ * MAIL_TEMPLATES_DIR stops the worker at start with the reason, instead of
+ * leaving each ticket's mail activity retrying forever.
+ */
+export async function checkTemplates(overrideDir?: string): Promise<void> {
+  const sample = Object.fromEntries(PLACEHOLDERS.map((name) => [name, 'x'])) as TemplateValues;
+  const problems: string[] = [];
+  for (const name of TEMPLATE_NAMES) {
+    try {
+      renderTemplate(await loadTemplate(name, overrideDir), sample);
+    } catch (error) {
+      problems.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (problems.length) throw new TemplateError(`the mail templates cannot be used:\n  ${problems.join('\n  ')}`);
+}

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeIso2022Jp } from '../../activities/mail/iso-2022-jp';
-import { loadTemplate, renderTemplate, TEMPLATE_NAMES, TemplateError } from '../../activities/outbound-mail/templates';
+import { checkTemplates, loadTemplate, renderTemplate, TEMPLATE_NAMES, TemplateError } from '../../activities/outbound-mail/templates';
 
 const VALUES = {
   number: '2026112100042',
@@ -59,5 +59,14 @@ describe('mail templates', () => {
     await writeFile(path.join(dir, 'receipt_notice.txt'), 'Subject: 受付: {{subject}}\n独自の文面 {{number}}');
     expect(renderTemplate(await loadTemplate('receipt_notice', dir), VALUES)).toEqual({ subject: '受付: サーバが起動しません', body: '独自の文面 2026112100042\n' });
     expect(await loadTemplate('sla_warning', dir)).toBe(await loadTemplate('sla_warning'));
+  });
+});
+
+describe('checkTemplates', () => {
+  it('accepts the built-in templates and refuses an override with an unknown placeholder, naming it', async () => {
+    await expect(checkTemplates()).resolves.toBeUndefined();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'templates-'));
+    await writeFile(path.join(dir, 'receipt_notice.txt'), '{{nmae}} 様\n受付番号 {{number}}\n');
+    await expect(checkTemplates(dir)).rejects.toThrow(/receipt_notice: .*nmae/);
   });
 });
