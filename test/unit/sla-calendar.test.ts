@@ -9,15 +9,8 @@ import {
   type BusinessCalendar,
 } from '../../workflows/sla/calendar';
 import { parsePolicy } from '../../workflows/sla/policy';
+import { at, H, iso, MIN } from '../support/times';
 
-const MIN = 60_000;
-const H = 60 * MIN;
-const at = (text: string) => {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new Error(`bad test date ${text}`);
-  return ms;
-};
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function calendarsOf(json: unknown): Record<string, BusinessCalendar> {
   const parsed = parsePolicy(json);

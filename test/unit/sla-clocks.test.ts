@@ -12,15 +12,8 @@ import {
   type SlaEvent,
 } from '../../workflows/sla/clocks';
 import { parsePolicy, type SlaPolicy } from '../../workflows/sla/policy';
+import { at, H, iso, MIN } from '../support/times';
 
-const MIN = 60_000;
-const H = 60 * MIN;
-const at = (text: string) => {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new Error(`bad test date ${text}`);
-  return ms;
-};
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function policyFrom(doc: unknown): SlaPolicy {
   const result = parsePolicy(doc);
