@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { staffAddress } from '../../activities/outbound-mail/notices';
+import { loadSlaPolicy } from '../../lib/sla-policy';
+import { reactToAlarm, SLA_CLOCK } from '../../workflows/ticket-effects';
+import { newTicketState } from '../../workflows/ticket-rules';
+import type { TicketState } from '../../workflows/ticket-types';
+
+const policy = loadSlaPolicy();
+const ticket: TicketState = {
+  ...newTicketState({ number: '2026112100001', subject: 's', customer: { email: 'c@example.jp' }, channel: 'email', priority: 'P3', createdAt: '2026-11-20T00:00:00.000Z' }),
+  status: 'in_progress',
+  owner: 'alice',
+  queue: 'maintenance-support',
+};
+const at = '2026-11-20T03:00:00.000Z';
+const dueMs = Date.parse('2026-11-20T02:59:00.000Z');
+
+describe('reactToAlarm', () => {
+  it('a warning records the line and the SLA event and tells the owner, without escalating', () => {
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'firstResponse', kind: 'warning' }, ticket, policy, at);
+    expect(reaction.escalation).toBeUndefined();
+    expect(reaction.before.map((e) => e.kind)).toEqual(['event', 'slaEvent', 'notice']);
+    expect(reaction.before[2]).toMatchObject({ notice: { kind: 'sla_warning', to: 'user:alice', clock: 'firstResponse' } });
+  });
+
+  it('a warning on a ticket nobody owns goes to its queue', () => {
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'firstResponse', kind: 'warning' }, { ...ticket, owner: null }, policy, at);
+    expect(reaction.before[2]).toMatchObject({ notice: { to: 'queue:maintenance-support' } });
+  });
+
+  it('a breach at L1 escalates to L2 as the SLA clock and then tells L2', () => {
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'update', kind: 'breach' }, ticket, policy, at);
+    expect(reaction.before).toEqual([
+      { kind: 'slaEvent', event: { clock: 'update', kind: 'breach', deadline: '2026-11-20T02:59:00.000Z', actualAt: at, levelFrom: 'L1', levelTo: 'L2' } },
+    ]);
+    expect(reaction.escalation).toMatchObject({ type: 'escalate', actor: SLA_CLOCK, level: 'L2' });
+    expect(reaction.after).toEqual([
+      { kind: 'notice', notice: expect.objectContaining({ kind: 'escalation', to: policy.escalation.L2.notify, level: 'L2' }) },
+    ]);
+  });
+
+  it('a breach at L3 cannot escalate further, but L3 still hears of it', () => {
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'resolution', kind: 'breach' }, { ...ticket, supportLevel: 'L3' }, policy, at);
+    expect(reaction.escalation).toBeUndefined();
+    expect(reaction.before.map((e) => e.kind)).toEqual(['slaEvent', 'notice']);
+    expect(reaction.before[1]).toMatchObject({ notice: { kind: 'sla_breach', to: policy.escalation.L3.notify } });
+  });
+});
+
+describe('staffAddress', () => {
+  it('names become addresses at the support domain; addresses stay as they are', () => {
+    expect(staffAddress('user:alice', 'support@desk.example.jp')).toBe('alice@desk.example.jp');
+    expect(staffAddress('queue:maintenance-support', 'support@desk.example.jp')).toBe('maintenance-support@desk.example.jp');
+    expect(staffAddress('user:bob@partner.example', 'support@desk.example.jp')).toBe('bob@partner.example');
+    expect(staffAddress('l2@support.example', 'support@desk.example.jp')).toBe('l2@support.example');
+  });
+});
