@@ -6,6 +6,7 @@ import { allocateTicketNumber } from '../db/ticket-numbers';
 import { ticketRecordActivities } from './ticket-records';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
+import { ticketWorkflowId } from '../workflows/ticket-messages';
 import { newTicketState, type NewTicketInit } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
 
@@ -30,7 +31,7 @@ export interface TicketStarter {
   slaPolicy: SlaPolicy;
 }
 
-export const ticketWorkflowId = (number: string) => `ticket-${number}`;
+export { ticketWorkflowId };
 
 /**
  * A new inquiry becomes a ticket: a number from the database, the first

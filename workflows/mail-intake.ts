@@ -10,7 +10,7 @@
 import { proxyActivities, getExternalWorkflowHandle } from '@temporalio/workflow';
 import type { MailIntakeActivities } from '../activities/intake/intake-activities';
 import type { IntakeResult, MailIntakeInput, MailPlan } from '../activities/intake/intake-types';
-import { customerFollowUpSignal } from './ticket-messages';
+import { customerFollowUpSignal, ticketWorkflowId } from './ticket-messages';
 
 const intake = proxyActivities<MailIntakeActivities>({
   // Short: after a worker dies, its activities are retried elsewhere once this runs out (decoding 25 MB takes well under it).
@@ -18,9 +18,6 @@ const intake = proxyActivities<MailIntakeActivities>({
   // A database or Temporal outage is waited out: the mail stays in INBOX until it is through.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
-
-/** The ticket workflow's id, as activities/open-ticket.ts names it (that module cannot enter the sandbox). */
-const ticketWorkflowId = (number: string) => `ticket-${number}`;
 
 export async function mailIntakeWorkflow(input: MailIntakeInput): Promise<IntakeResult> {
   const plan = await intake.examineMail(input);

@@ -12,6 +12,9 @@ export interface TicketView extends TicketState {
   slaStatus: SlaStatus;
 }
 
+/** Each ticket's workflow id: one workflow per ticket number. */
+export const ticketWorkflowId = (number: string) => `ticket-${number}`;
+
 export type AgentCommand = Exclude<TicketCommand, { type: 'customerFollowUp' | 'autoClose' }>;
 export type AgentAction = AgentCommand['type'];
 export type ActionArgs<A extends AgentAction> = Omit<Extract<AgentCommand, { type: A }>, 'type'>;
