@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { log } from '../../lib/log';
 import { DEFAULT_SCORING, score, type ScoringOptions } from './classifier';
+import { guardWhileLearning } from './first-days';
 import type { SpamFilter } from './spam-filter';
 import { spamTrainer } from './spam-trainer';
 import { tokenize } from './tokenize';
@@ -66,7 +67,7 @@ export async function openSpamFilter(
     },
     loadMs,
     async score(message) {
-      return score(tokenize(message), copy.counts, scoring);
+      return guardWhileLearning(score(tokenize(message), copy.counts, scoring), copy.counts);
     },
     async train(key, message, verdict) {
       await trainer.train(key, message, verdict);
