@@ -44,16 +44,20 @@ describe('dependencies that are down', () => {
   it('Temporal unreachable: 503 for reads and for new tickets, within the API deadline', async () => {
     const url = await apiWith(nowhere, inject('databaseUrl'));
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const started = Date.now();
+    // Each request answers within the API's 10 s deadline (plus slack for a loaded machine).
+    let started = Date.now();
     const read = await fetch(`${url}/api/tickets/2026010100001`, { headers });
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(read.status).toBe(503);
     expect(((await read.json()) as { detail: string }).detail).toMatch(/Temporal/);
+    started = Date.now();
     const create = await fetch(`${url}/api/tickets`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ customer: { email: 'a@example.jp' }, subject: '件名', body: '本文' }),
     });
     expect(create.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(15_000);
     // No ticket without a workflow; the inquiry's text is kept, saying why.
     const { db, close } = await connectTestDatabase();
     const kept = await db.selectFrom('articles').select(['ticket_number', 'refused_reason']).where('body', '=', '本文').where('kind', '=', 'inquiry').where('refused_reason', 'is not', null).execute();
@@ -61,7 +65,6 @@ describe('dependencies that are down', () => {
     const orphans = await db.selectFrom('tickets').select('number').where('number', 'in', kept.map((k) => k.ticket_number!)).execute();
     await close();
     expect(orphans).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(30_000);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(503);
     expect(((await health.json()) as { temporal: string; database: string }).database).toBe('ok');
