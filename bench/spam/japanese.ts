@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseForTokens } from '../../activities/spam/parse-for-tokens';
+import { mailForTokens } from './mail-for-tokens';
 import type { CorpusMessage } from './corpus';
 import { encodeIso2022Jp } from './iso-2022-jp';
 
@@ -33,7 +33,7 @@ export async function findJapaneseInCorpus(corpus: readonly CorpusMessage[]): Pr
   for (const message of corpus) {
     const raw = readFileSync(message.path);
     if (!hasEightBitOrJis(raw)) continue;
-    const parsed = await parseForTokens(raw);
+    const parsed = mailForTokens(raw);
     if (countKana(parsed.subject + parsed.text + (parsed.html ?? '')) >= 20) found.push(message);
   }
   return found;

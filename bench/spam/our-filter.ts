@@ -1,9 +1,9 @@
-// Runs the built-in filter (parse → tokenize → in-memory word list) on a split.
+// Runs the built-in filter (decode → tokenize → in-memory word list) on a split, as the intake does.
 
 import { readFileSync } from 'node:fs';
 import { score, trainingDelta, type ScoringOptions } from '../../activities/spam/classifier';
 import { MemoryTokenCounts } from '../../activities/spam/memory-counts';
-import { parseForTokens } from '../../activities/spam/parse-for-tokens';
+import { mailForTokens } from './mail-for-tokens';
 import { tokenize } from '../../activities/spam/tokenize';
 import type { FilterRun, LabelledMail, Outcome } from './results';
 
@@ -20,7 +20,7 @@ export async function runOurFilter(
   const counts = new MemoryTokenCounts();
   const trainStart = performance.now();
   for (let i = 0; i < train.length; i++) {
-    const tokens = tokenize(await parseForTokens(trainRaw[i]));
+    const tokens = tokenize(mailForTokens(trainRaw[i]));
     counts.apply(trainingDelta(tokens, train[i].isSpam ? 'spam' : 'ham'));
   }
   const trainSeconds = (performance.now() - trainStart) / 1000;
@@ -28,7 +28,7 @@ export async function runOurFilter(
   const outcomes: Outcome[] = [];
   const scoreStart = performance.now();
   for (const raw of testRaw) {
-    outcomes.push(score(tokenize(await parseForTokens(raw)), counts, options).outcome);
+    outcomes.push(score(tokenize(mailForTokens(raw)), counts, options).outcome);
   }
   const scoreSeconds = (performance.now() - scoreStart) / 1000;
   return { filter: name, outcomes, trainSeconds, scoreSeconds, trainCount: train.length, counts };

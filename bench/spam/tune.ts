@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { outcomeOf, score, trainingDelta, type ScoringOptions } from '../../activities/spam/classifier';
 import { MemoryTokenCounts } from '../../activities/spam/memory-counts';
-import { parseForTokens } from '../../activities/spam/parse-for-tokens';
+import { mailForTokens } from './mail-for-tokens';
 import { tokenize } from '../../activities/spam/tokenize';
 import { runBogofilter } from './bogofilter';
 import type { CorpusMessage } from './corpus';
@@ -31,7 +31,7 @@ export async function tune(train: readonly CorpusMessage[], base: ScoringOptions
   for (const mail of train) {
     mails.push({
       path: mail.path,
-      tokens: tokenize(await parseForTokens(readFileSync(mail.path))),
+      tokens: tokenize(mailForTokens(readFileSync(mail.path))),
       isSpam: mail.isSpam,
       fold: parseInt(mail.md5[1], 16) < 8 ? 0 : 1,
     });
