@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { markArticleRefused } from '../db/articles';
 import type { Database } from '../db/schema';
 import type { TicketView } from '../workflows/ticket-messages';
 
@@ -62,7 +63,7 @@ export function ticketRecordActivities(db: Kysely<Database>) {
 
     /** An article written for an action the ticket refused keeps its text, marked with the reason. */
     async markArticleRefused(articleId: string, reason: string): Promise<void> {
-      await db.updateTable('articles').set({ refused_reason: reason }).where('id', '=', articleId).execute();
+      await markArticleRefused(db, articleId, reason);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { openTicket, type TicketStarter } from '../activities/open-ticket';
-import { articlesOf, storeArticle } from '../db/articles';
+import { articlesOf, markArticleRefused, storeArticle } from '../db/articles';
 import type { ArticleKind } from '../db/schema';
 import type { z } from 'zod';
 import type { ActionArgs, AgentAction, TicketView } from '../workflows/ticket-messages';
@@ -35,7 +35,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
     } catch (error) {
       if (error instanceof Problem && error.status === 409) {
         // The refusal is what the caller must hear, even if noting it on the article fails.
-        await deps.db.updateTable('articles').set({ refused_reason: error.detail }).where('id', '=', articleId).execute().catch(() => {});
+        await markArticleRefused(deps.db, articleId, error.detail).catch(() => {});
       }
       throw error;
     }

@@ -107,3 +107,8 @@ export async function writeOutgoingArticle(db: Kysely<Database>, article: Outgoi
   const row = await db.selectFrom('articles').select('id').where('idempotency_key', '=', article.idempotencyKey).executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** An article written for an action that was refused keeps its text, marked with the reason. */
+export async function markArticleRefused(db: Kysely<Database>, articleId: string, reason: string): Promise<void> {
+  await db.updateTable('articles').set({ refused_reason: reason }).where('id', '=', articleId).execute();
+}

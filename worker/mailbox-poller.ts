@@ -62,7 +62,6 @@ const MAX_BACKOFF_MS = 60_000;
 
 export class MailboxPoller {
   private readonly settings;
-  private client?: ImapFlow;
   private stopped = false;
   private wake?: () => void;
   /** News (new mail, a poke) that came while no one was waiting: the next wait returns at once. */
@@ -111,7 +110,6 @@ export class MailboxPoller {
   /** One connection's life: sweep, then wait for news, until the connection or the poller ends. */
   private async session(): Promise<void> {
     const client = new ImapFlow({ ...this.settings.connection, logger: false, disableAutoIdle: true, maxIdleTime: 5 * 60_000 });
-    this.client = client;
     let closed = false;
     const gone = new Promise<void>((resolve) => client.once('close', () => ((closed = true), resolve())));
     client.on('error', (error) => this.options.log.warn({ err: error }, 'mail intake: IMAP error'));
@@ -131,7 +129,6 @@ export class MailboxPoller {
       }
     } finally {
       if (!closed) await client.logout().catch(() => client.close());
-      this.client = undefined;
     }
     if (closed && !this.stopped) throw new Error('the IMAP server closed the connection');
   }
