@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { moveArticle, storeArticle } from '../db/articles';
+import { markArticleRefused, moveArticle, storeArticle } from '../db/articles';
 import type { Database } from '../db/schema';
 import { allocateTicketNumber } from '../db/ticket-numbers';
 import { ticketRecordActivities } from './ticket-records';
@@ -37,6 +37,10 @@ export { ticketWorkflowId };
  * A new inquiry becomes a ticket: a number from the database, the first
  * article stored, then the ticket's workflow started with only the article's id.
  */
+// The start and the check after a failed start together fit in the API's 10 s deadline.
+const START_MS = 7_000;
+const CHECK_MS = 2_000;
+
 export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): Promise<TicketState> {
   const number = await allocateTicketNumber(starter.db);
   if (inquiry.existingArticleId) await moveArticle(starter.db, inquiry.existingArticleId, number);
@@ -52,8 +56,9 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
       body: inquiry.body,
       fromAddress: inquiry.customer.email,
     }));
+  const { connection } = starter.temporal;
   try {
-    return await launchTicket(starter, articleId, {
+    return await connection.withDeadline(Date.now() + START_MS, () => launchTicket(starter, articleId, {
       number,
       subject: inquiry.subject,
       customer: inquiry.customer,
@@ -61,10 +66,10 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
       priority: inquiry.priority,
       createdAt: new Date().toISOString(),
       refersTo: inquiry.refersTo,
-    });
+    }));
   } catch (error) {
     // A start that timed out may still have reached the server: only a workflow that is not there is withdrawn.
-    if (await workflowExists(starter, number)) return ticketFromWorkflow(starter, number);
+    if (await connection.withDeadline(Date.now() + CHECK_MS, () => workflowExists(starter, number))) return ticketFromWorkflow(starter, number);
     await withdrawTicket(starter.db, number, articleId, error);
     throw error;
   }
@@ -113,5 +118,5 @@ export async function launchTicket(starter: TicketStarter, firstArticleId: strin
 async function withdrawTicket(db: Kysely<Database>, number: string, articleId: string, error: unknown): Promise<void> {
   const reason = `the ticket could not be opened: ${error instanceof Error ? error.message : String(error)}`;
   await db.deleteFrom('tickets').where('number', '=', number).where('version', '=', 0).execute().catch(() => {});
-  await db.updateTable('articles').set({ refused_reason: reason }).where('id', '=', articleId).execute().catch(() => {});
+  await markArticleRefused(db, articleId, reason).catch(() => {});
 }
