@@ -1,38 +1,27 @@
 // `npm start`: the whole product on one machine, with nothing configured.
 // Starts what is not given (a Temporal dev server unless TEMPORAL_ADDRESS, an
-// embedded PostgreSQL unless DATABASE_URL), migrates, runs the worker and the
-// API, and on Ctrl-C stops them in order (see stopLater).
+// embedded PostgreSQL unless DATABASE_URL), migrates, runs the worker, the mail
+// intake and the API (lib/helpdesk.ts), and on Ctrl-C stops the product first,
+// in its order, and the servers last.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { API_QUERY_TIMEOUT_MS, createApp } from '../api/app';
-import { startApiServer } from '../api/server';
 import { migrateToLatest } from '../db/migrate';
-import { ConfigError, databaseUrlOf, loadConfig, type Config } from '../lib/config';
+import { ConfigError, loadConfig, type Config } from '../lib/config';
+import { Helpdesk } from '../lib/helpdesk';
 import { loadSlaPolicy } from '../lib/sla-policy';
-import { openDatabase, openTemporalClient, openWorkerConnection } from '../lib/dependencies';
+import { openDatabase } from '../lib/dependencies';
 import { log } from '../lib/log';
 import { onShutdownSignal } from '../lib/shutdown';
 import { installRuntime } from '../worker/runtime';
-import { activityDeps } from '../activities';
 import { checkTemplates, TemplateError } from '../activities/outbound-mail/templates';
-import { createTicketWorker } from '../worker/ticket-worker';
-import { startMailIntake } from '../worker/mail-intake';
-import { openSpamFilter } from '../activities/spam/open-spam-filter';
 import { startEmbeddedPostgres } from './devstack/embedded-postgres';
+import { ServerStartError } from './devstack/processes';
 import { MissingToolError } from './devstack/temporal-cli';
 import { startTemporalDevServer } from './devstack/temporal-dev-server';
 
-/**
- * What was started, with the order to stop it in: the mail intake, then the
- * worker (finishing or handing back its activities), the API, the clients and
- * pools, and last the servers. Registered as soon as each part runs, so a
- * Ctrl-C during start-up stops exactly what is running, in that order.
- */
-const stops: Array<{ order: number; name: string; stop: () => Promise<unknown> }> = [];
-function stopLater(order: number, name: string, stop: () => Promise<unknown>): void {
-  stops.push({ order, name, stop });
-  stops.sort((a, b) => a.order - b.order);
-}
+/** The servers this start runs, stopped after the product, PostgreSQL before Temporal. */
+const servers: Array<{ name: string; stop: () => Promise<void> }> = [];
+let helpdesk: Helpdesk | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -43,59 +32,33 @@ async function main(): Promise<void> {
   onShutdownSignal(async () => {
     stopping = true;
     await stopAll();
+    console.log('Helpdesk stopped.');
   });
 
   const temporalUi = await startTemporalIfNeeded(config);
-  await startPostgresIfNeeded(config);
+  if (!stopping) await startPostgresIfNeeded(config);
   if (stopping) return;
-
-  const db = await openDatabase(config);
-  stopLater(70, 'database pool', () => db.destroy());
-  const applied = await migrateToLatest(db);
-  if (applied.length) log.info({ applied }, 'database migrated');
+  await migrate(config);
 
   installRuntime();
-  const workerConnection = await openWorkerConnection(config);
-  stopLater(60, 'worker connection', () => workerConnection.close());
-  const spamFilter = await openSpamFilter(db, databaseUrlOf(config));
-  stopLater(50, 'spam filter', () => spamFilter.close());
-  const worker = await createTicketWorker({
-    connection: workerConnection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    deps: activityDeps(db, config, spamFilter),
-  });
-  const running = worker.run();
-  stopLater(20, 'worker', async () => (worker.shutdown(), running));
-
-  const temporal = await openTemporalClient(config);
-  stopLater(40, 'Temporal client', () => temporal.connection.close());
-  const apiDb = await openDatabase(config, { queryTimeoutMs: API_QUERY_TIMEOUT_MS });
-  stopLater(45, 'API database pool', () => apiDb.destroy());
-  const api = await startApiServer(createApp({ db: apiDb, temporal, config, slaPolicy }), config.port);
-  stopLater(30, 'API', () => api.close());
-  const intake = await startMailIntake({ db, config, connection: workerConnection, temporal, spamFilter, slaPolicy });
-  // The poller finishes (or leaves in INBOX) the mail it is taking in.
-  stopLater(10, 'mail intake', () => intake.stop());
-
-  console.log(
-    [
-      '',
-      'Helpdesk is running.',
-      `  API          ${api.url}   (docs: ${api.url}/docs)`,
-      `  Temporal UI  ${temporalUi ?? '(external cluster)'}`,
-      `  Temporal     ${config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
-      `  Mail intake  ${config.imapUrl ? `watching ${config.imapUrl.replace(/\/\/[^@/]*@/, '//')}` : 'IMAP_URL not set (POST /api/intake/mail and `npx helpdesk intake` still take mail)'}`,
-      `  PostgreSQL   ${config.databaseUrl ? 'DATABASE_URL' : `embedded on port ${config.embeddedPgPort}, data in ${path.join(config.dataDir, 'postgres')}`}`,
-      '  Create a token: npx helpdesk token create --user alice --role agent --level L1',
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
-  await running.catch((error) => {
+  helpdesk = new Helpdesk({ config, slaPolicy, parts: { worker: true, intake: true, api: true } });
+  await helpdesk.start();
+  if (stopping) return;
+  console.log(banner(config, helpdesk.api!.url, temporalUi));
+  await helpdesk.workerDone.catch((error) => {
     log.error({ err: error }, 'the worker stopped with an error');
     process.kill(process.pid, 'SIGTERM');
   });
+}
+
+async function migrate(config: Config): Promise<void> {
+  const db = await openDatabase(config);
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length) log.info({ applied }, 'database migrated');
+  } finally {
+    await db.destroy();
+  }
 }
 
 async function startTemporalIfNeeded(config: Config): Promise<string | undefined> {
@@ -105,26 +68,27 @@ async function startTemporalIfNeeded(config: Config): Promise<string | undefined
     uiPort: config.temporal.devUiPort,
     dbFile: path.join(config.dataDir, 'temporal.db'),
     logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+    pidFile: path.join(config.dataDir, 'temporal.pid'),
     onProgress: (line) => log.info(line),
   });
-  stopLater(90, 'Temporal dev server', () => server.stop());
+  servers.unshift({ name: 'Temporal dev server', stop: () => server.stop() });
   return server.uiUrl;
 }
 
 async function startPostgresIfNeeded(config: Config): Promise<void> {
   if (config.databaseUrl) return;
-  const pgLog = log.child({ component: 'postgres' });
   const server = await startEmbeddedPostgres({
     dataDir: path.join(config.dataDir, 'postgres'),
     port: config.embeddedPgPort,
-    onLog: (line) => pgLog.debug(line.trim()),
+    logFile: path.join(config.dataDir, 'logs', 'postgres.log'),
   });
-  stopLater(80, 'PostgreSQL', () => server.stop());
+  servers.unshift({ name: 'PostgreSQL', stop: () => server.stop() });
 }
 
 async function stopAll(): Promise<void> {
-  while (stops.length) {
-    const { name, stop } = stops.shift()!;
+  await helpdesk?.stop();
+  while (servers.length) {
+    const { name, stop } = servers.shift()!;
     try {
       await stop();
       log.info(`stopped ${name}`);
@@ -134,9 +98,25 @@ async function stopAll(): Promise<void> {
   }
 }
 
+function banner(config: Config, apiUrl: string, temporalUi: string | undefined): string {
+  return [
+    '',
+    'Helpdesk is running.',
+    `  API          ${apiUrl}   (docs: ${apiUrl}/docs)`,
+    `  Temporal UI  ${temporalUi ?? '(external cluster)'}`,
+    `  Temporal     ${config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+    `  Mail intake  ${config.imapUrl ? `watching ${config.imapUrl.replace(/\/\/[^@/]*@/, '//')}` : 'IMAP_URL not set (POST /api/intake/mail and `npx helpdesk intake` still take mail)'}`,
+    `  PostgreSQL   ${config.databaseUrl ? 'DATABASE_URL' : `embedded on port ${config.embeddedPgPort}, data in ${path.join(config.dataDir, 'postgres')}`}`,
+    '  Create a token: npx helpdesk token create --user alice --role agent --level L1',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
 main().catch(async (error) => {
-  if (error instanceof MissingToolError || error instanceof ConfigError || error instanceof TemplateError) console.error(error.message);
-  else log.error({ err: error }, 'could not start');
+  if (error instanceof MissingToolError || error instanceof ConfigError || error instanceof TemplateError || error instanceof ServerStartError) {
+    console.error(`could not start: ${error.message}`);
+  } else log.error({ err: error }, 'could not start');
   await stopAll();
   process.exit(1);
 });

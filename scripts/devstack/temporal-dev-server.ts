@@ -1,8 +1,10 @@
 import { Connection } from '@temporalio/client';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { cliTypeOf, TICKET_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { startProcess, waitFor, type RunningProcess } from './processes';
+import { ServerStartError, startProcess, waitFor, type RunningProcess } from './processes';
 import { ensureTemporalCli } from './temporal-cli';
+import { leftoverFromPidFile, removePidFile, stopLeftover, writePidFile } from './leftovers';
 
 export interface DevServerOptions {
   port: number;
@@ -10,6 +12,8 @@ export interface DevServerOptions {
   /** SQLite file; omitted: in memory (tests). */
   dbFile?: string;
   logFile: string;
+  /** Where its pid is written, so that a later start can stop it if we die without stopping it. */
+  pidFile?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -30,13 +34,23 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   else args.push('--headless');
   for (const key of TICKET_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${cliTypeOf(key.type)}`);
 
+  if (options.pidFile) await stopLeftover(leftoverFromPidFile(options.pidFile, /temporal/), 'an earlier Temporal dev server');
+  const logStart = sizeOf(options.logFile);
   const server = startProcess('temporal', cli, args, options.logFile);
+  if (options.pidFile) writePidFile(options.pidFile, server.child.pid);
   const address = `127.0.0.1:${options.port}`;
   const exited = new Promise<never>((_, reject) =>
     server.child.once('exit', (code) => reject(new Error(`the Temporal dev server exited (code ${code}); see ${options.logFile}`))),
   );
-  await Promise.race([waitFor('the Temporal dev server', () => probeTemporal(address), 120_000), exited]);
-  return { ...server, address, uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined };
+  await Promise.race([waitFor('the Temporal dev server', () => probeTemporal(address), 120_000), exited]).catch(async (error) => {
+    await server.stop();
+    throw new ServerStartError(`the Temporal dev server did not start on port ${options.port}: ${firstLine(error)}${portHint(options.logFile, logStart)} (log: ${options.logFile})`);
+  });
+  const stop = async () => {
+    await server.stop();
+    if (options.pidFile) removePidFile(options.pidFile);
+  };
+  return { ...server, stop, address, uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined };
 }
 
 /** Resolves once the frontend answers on `address`. */
@@ -46,5 +60,22 @@ export async function probeTemporal(address: string, namespace = 'default'): Pro
     await connection.workflowService.describeNamespace({ namespace });
   } finally {
     await connection.close();
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+function sizeOf(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+/** Reads only what this start wrote: the log is appended to across starts. */
+function portHint(logFile: string, from: number): string {
+  try {
+    return /address already in use/i.test(readFileSync(logFile).subarray(from).toString('utf8')) ? '; a port it needs is taken: set TEMPORAL_PORT and TEMPORAL_UI_PORT, or stop what listens there' : '';
+  } catch {
+    return '';
   }
 }

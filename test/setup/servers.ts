@@ -2,7 +2,7 @@
 // runs (or a run beside `npm start`) never collide: a real Temporal dev server
 // and a real PostgreSQL. The workflow code is bundled once here too.
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -24,8 +24,6 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'helpdesk-test-'));
-  // PostgreSQL runs as its own user when the tests run as root: it must be able to enter this folder.
-  await chmod(dir, 0o755);
   const stops: Array<() => Promise<void>> = [];
   const teardown = async () => {
     for (const stop of stops.reverse()) await stop().catch((e) => console.error('teardown:', e));

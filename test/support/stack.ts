@@ -1,17 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { activityDeps } from '../../activities';
-import { openSpamFilter } from '../../activities/spam/open-spam-filter';
-import { createApp } from '../../api/app';
-import { startApiServer } from '../../api/server';
 import { createToken } from '../../api/tokens';
 import { loadConfig, type Config } from '../../lib/config';
+import { Helpdesk } from '../../lib/helpdesk';
 import { loadSlaPolicy } from '../../lib/sla-policy';
 import type { SlaPolicy } from '../../workflows/sla/policy';
-import { createTicketWorker } from '../../worker/ticket-worker';
 import type { Role, SupportLevel } from '../../workflows/ticket-types';
 import { connectTestDatabase } from './database';
 
@@ -29,7 +24,8 @@ export type TestUser = keyof typeof USERS;
 let runtimeInstalled = false;
 
 /**
- * The product as `npm start` wires it, on the test run's real Temporal and
+ * The product as `npm start` wires it (lib/helpdesk.ts, without the mail
+ * intake: the mail tests run theirs with a word list of their own), on the test run's real Temporal and
  * PostgreSQL: a database of its own, a worker on a task queue of its own, the
  * API on a free port, and a token for each kind of user.
  */
@@ -49,19 +45,15 @@ export async function startTestStack(env: Record<string, string> = {}, slaPolicy
     DATA_DIR: path.join(inject('serversDir'), taskQueue),
     ...env,
   });
-  const spamFilter = await openSpamFilter(database.db, database.url);
-  const workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker: Worker = await createTicketWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: activityDeps(database.db, config, spamFilter),
+  const helpdesk = await new Helpdesk({
+    config,
+    slaPolicy,
+    parts: { worker: true, intake: false, api: true },
+    apiListen: { port: 0, host: '127.0.0.1' },
     workflowBundle: { code: inject('workflowBundle') },
-  });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  const temporal = new Client({ connection, namespace: 'default' });
-  const api = await startApiServer(createApp({ db: database.db, temporal, config, slaPolicy }), 0, '127.0.0.1');
+  }).start();
+  const api = helpdesk.api!;
+  const temporal = helpdesk.temporal!;
 
   const tokens = {} as Record<TestUser, string>;
   for (const [user, spec] of Object.entries(USERS)) {
@@ -93,17 +85,12 @@ export async function startTestStack(env: Record<string, string> = {}, slaPolicy
     config,
     taskQueue,
     temporal,
-    worker,
+    worker: helpdesk.worker!,
     apiUrl: api.url,
     tokens,
     call,
     async stop() {
-      await api.close();
-      worker.shutdown();
-      await running;
-      await spamFilter.close();
-      await workerConnection.close();
-      await connection.close();
+      await helpdesk.stop();
       await database.close();
     },
   };
