@@ -37,6 +37,7 @@ export function ticketRecordActivities(db: Kysely<Database>) {
         created_at: view.createdAt,
         updated_at: view.updatedAt,
         closed_at: view.closedAt ?? null,
+        next_due_at: view.nextDueAt ?? null,
       };
       const { number, created_at, ...changes } = row;
       await db

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
-import type { TicketStarter } from '../activities/open-ticket';
+import type { TicketStarter } from '../lib/open-ticket';
 import { log } from '../lib/log';
 import { auditLog } from './audit';
 import type { ApiDeps, ApiEnv } from './env';
@@ -9,11 +9,13 @@ import { idempotentPosts } from './idempotency';
 import { docsPage, openApiDocument } from './openapi';
 import { Problem, problemResponse } from './problem';
 import { RouteBook } from './route-book';
+import { ROLE_GROUPS } from './role-groups';
 import { auditQuery } from './ticket-schemas';
 import { slaRoutes } from './sla-routes';
 import { intakeRoutes } from './intake-routes';
 import { spamRoutes } from './spam-routes';
 import { ticketRoutes } from './ticket-routes';
+import { consoleRoutes } from '../web/console';
 import { isDatabaseDown, problemFromTemporal } from './temporal-errors';
 import { rethrowDatabase } from './ticket-gateway';
 
@@ -34,7 +36,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   app.onError((error, c) => problemResponse(c, toProblem(error, c.req.method, c.req.path)));
   app.notFound((c) => problemResponse(c, new Problem(404, 'Not found', `no route for ${c.req.method} ${c.req.path}`)));
 
-  app.use('*', auditLog(deps.db));
+  // The console audits its own sign-ins; its actions are audited as the API requests they make.
+  app.use('/api/*', auditLog(deps.db));
   app.use('*', ipAllowlist(deps.config.allowedIps));
   app.get('/healthz', async (c) => {
     const [temporal, database] = await Promise.all([checkTemporal(deps), checkDatabase(deps)]);
@@ -53,7 +56,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   intakeRoutes(book, deps);
   spamRoutes(book, deps);
   book.add(
-    { method: 'get', path: '/api/audit', action: 'audit.read', summary: 'Read the audit log', roles: ['manager', 'admin'], query: auditQuery },
+    { method: 'get', path: '/api/audit', action: 'audit.read', summary: 'Read the audit log', roles: ROLE_GROUPS.overseers, query: auditQuery },
     async ({ c, query }) => {
       let q = deps.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(query.limit);
       if (query.user) q = q.where('user_name', '=', query.user);
@@ -63,6 +66,8 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
       return c.json({ entries: await q.execute().catch(rethrowDatabase) });
     },
   );
+  // The console: pages for people, on the same app, acting through the routes above.
+  consoleRoutes(app, { ...deps, api: app });
   return app;
 }
 

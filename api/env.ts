@@ -4,6 +4,7 @@ import type { Database } from '../db/schema';
 import type { Config } from '../lib/config';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import type { Actor } from '../workflows/ticket-types';
+import type { DeskChanges } from '../web/live/desk-changes';
 
 /** What every route can reach. */
 export interface ApiDeps {
@@ -12,6 +13,8 @@ export interface ApiDeps {
   config: Config;
   /** The SLA policy new tickets start under. */
   slaPolicy: SlaPolicy;
+  /** Live change notices for the console's open pages; absent: pages do not update live. */
+  changes?: DeskChanges;
 }
 
 /** Hono's per-request variables: who is calling, and what the request was about (for the audit log). */
@@ -21,5 +24,7 @@ export type ApiEnv = {
     ip?: string;
     action?: string;
     ticketNumber?: string;
+    /** A console page's signed-in session (web/session.ts). */
+    session?: { id: string; actor: Actor; csrfToken: string };
   };
 };

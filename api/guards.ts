@@ -4,6 +4,12 @@ import { BlockList, isIPv4 } from 'node:net';
 import type { ApiDeps, ApiEnv } from './env';
 import { Problem } from './problem';
 import { actorForToken } from './tokens';
+import type { Actor } from '../workflows/ticket-types';
+
+/** The server-side environment of a request the console makes to the API in-process. */
+export interface ConsoleCall {
+  consoleActor?: Actor;
+}
 
 /** Refuses addresses outside API_ALLOWED_IPS (a CIDR list); unset lets everyone through. */
 export function ipAllowlist(cidrs: string[] | undefined): MiddlewareHandler<ApiEnv> {
@@ -40,6 +46,13 @@ function remoteAddress(c: Parameters<MiddlewareHandler<ApiEnv>>[0]): string | un
 /** Finds the caller from `Authorization: Bearer <token>`; routes decide what the role may do. */
 export function bearerAuth(deps: Pick<ApiDeps, 'db'>): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
+    // The console acts through these same routes in-process, for the person signed in (web/act.ts).
+    // The actor then travels in the server-side environment, which no request can set.
+    const signedIn = (c.env as ConsoleCall | undefined)?.consoleActor;
+    if (signedIn) {
+      c.set('actor', signedIn);
+      return next();
+    }
     const header = c.req.header('authorization') ?? '';
     const match = header.match(/^Bearer\s+(\S+)$/i);
     if (!match) throw new Problem(401, 'Unauthenticated', 'send Authorization: Bearer <token> (npx helpdesk token create)');

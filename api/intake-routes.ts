@@ -1,11 +1,11 @@
+import { ROLE_GROUPS } from './role-groups';
 import { IntakeStillRunning, mailIntakeFor, takeMail } from '../activities/intake/take-mail';
-import type { Role } from '../workflows/ticket-types';
 import type { ApiDeps } from './env';
 import { Problem } from './problem';
 import type { RouteBook } from './route-book';
 import { rethrowDatabase, TicketGateway } from './ticket-gateway';
 
-const WORKERS: Role[] = ['agent', 'reviewer', 'manager'];
+const WORKERS = ROLE_GROUPS.desk;
 /** How long the API waits for a mail's intake before telling the caller to send it again (which is safe). */
 /** Within the API's 10 s promise: the mail is stored first, so a 503 loses nothing. */
 const INTAKE_WAIT_MS = 8_000;
@@ -21,15 +21,17 @@ export function intakeRoutes(book: RouteBook, deps: ApiDeps): void {
       path: '/api/intake/mail',
       action: 'intake.mail',
       summary: 'Take in a raw mail as the mailbox would',
-      roles: ['integrator'],
+      roles: ROLE_GROUPS.intake,
       rawBody: 'message/rfc822',
-      responses: { 200: '{outcome: ticket|follow-up|spam|ignored, number?}; the same mail again answers the same' },
+      responses: {
+        200: '{outcome: ticket|follow-up|spam|ignored, number?}; the same mail again answers the same; bytes that are not a mail become a ticket that says what was wrong (400 only for an empty body)',
+      },
     },
     async ({ c }) => {
       const raw = Buffer.from(await c.req.arrayBuffer());
-      if (raw.length === 0 || !/\r?\n\r?\n|^[!-9;-~]+:/.test(raw.subarray(0, 4096).toString('latin1'))) {
-        throw new Problem(400, 'Invalid request', 'the body must be a mail (message/rfc822): headers, an empty line, the body');
-      }
+      // Only nothing is refused. Anything else may be a customer's mail (an mbox "From " line first, long headers,
+      // damaged bytes): it is stored as it came, and what cannot be read becomes a ticket that says so.
+      if (raw.length === 0) throw new Problem(400, 'Invalid request', 'the body is empty: send the raw mail (message/rfc822)');
       try {
         const { result } = await takeMail(intake, raw, 'api', { waitMs: INTAKE_WAIT_MS });
         if (result.number) c.set('ticketNumber', result.number);
@@ -61,10 +63,45 @@ export function intakeRoutes(book: RouteBook, deps: ApiDeps): void {
       if (!file) throw new Problem(404, 'Not found', `article ${params.id} of ticket ${params.number} has no attachment ${position}`);
       const name = file.filename ?? `attachment-${position}`;
       return c.body(new Uint8Array(file.content), 200, {
-        'content-type': file.content_type,
+        ...DOWNLOAD_HEADERS,
+        'content-type': headerSafeType(file.content_type),
         'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
         'x-content-sha256': file.sha256,
       });
     },
   );
+
+  book.add(
+    { method: 'get', path: '/api/tickets/:number/articles/:id/raw', action: 'ticket.rawMail', summary: 'Download the mail an article came from, byte for byte', roles: WORKERS, responses: { 200: 'message/rfc822' } },
+    async ({ c, params }) => {
+      await tickets.storedView(params.number);
+      if (!/^\d{1,18}$/.test(params.id)) throw new Problem(404, 'Not found', 'no such article');
+      const mail = await deps.db
+        .selectFrom('articles')
+        .innerJoin('raw_messages', 'raw_messages.id', 'articles.raw_message_id')
+        .select(['raw_messages.raw', 'raw_messages.sha256'])
+        .where('articles.ticket_number', '=', params.number)
+        .where('articles.id', '=', params.id)
+        .executeTakeFirst()
+        .catch(rethrowDatabase);
+      if (!mail) throw new Problem(404, 'Not found', `article ${params.id} of ticket ${params.number} did not come by mail`);
+      return c.body(new Uint8Array(mail.raw), 200, {
+        ...DOWNLOAD_HEADERS,
+        'content-type': 'message/rfc822',
+        'content-disposition': `attachment; filename="ticket-${params.number}-article-${params.id}.eml"`,
+        'x-content-sha256': mail.sha256,
+      });
+    },
+  );
+}
+
+/** A customer's file is never run as a page of ours: no sniffing, no scripts, no frames. */
+const DOWNLOAD_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+};
+
+/** A stored type that cannot be a header value (non-Latin-1, controls) is served as plain bytes. */
+function headerSafeType(type: string): string {
+  return /^[\x21-\x7e][\x20-\x7e]*$/.test(type) ? type : 'application/octet-stream';
 }

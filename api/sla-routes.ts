@@ -1,11 +1,12 @@
+import { ROLE_GROUPS } from './role-groups';
 import { z } from 'zod';
-import { SLA_STATUSES, SUPPORT_LEVELS, type Role } from '../workflows/ticket-types';
+import { SLA_STATUSES, SUPPORT_LEVELS } from '../workflows/ticket-types';
 import type { ApiDeps } from './env';
 import type { RouteBook } from './route-book';
 import { problemFromTemporal } from './temporal-errors';
 import { rethrowDatabase } from './ticket-gateway';
 
-const READERS: Role[] = ['agent', 'reviewer', 'manager'];
+const READERS = ROLE_GROUPS.desk;
 
 export const slaSummaryQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),

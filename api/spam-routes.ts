@@ -1,13 +1,13 @@
+import { ROLE_GROUPS } from './role-groups';
 import { z } from 'zod';
 import { spamTrainer } from '../activities/spam/spam-trainer';
 import { trainableArticle, trainableRawMessage } from '../activities/spam/trainable-message';
-import type { Role } from '../workflows/ticket-types';
 import type { ApiDeps } from './env';
 import { notFound } from './problem';
 import type { RouteBook } from './route-book';
 import { rethrowDatabase } from './ticket-gateway';
 
-const TRAINERS: Role[] = ['agent', 'reviewer', 'manager'];
+const TRAINERS = ROLE_GROUPS.desk;
 
 const id = (what: string) => z.string().regex(/^\d{1,18}$/, `${what} (digits)`);
 

@@ -8,6 +8,13 @@ const GrpcStatus = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILAB
 /** How long any one call to Temporal may take before the API answers 503 instead of hanging. */
 export const TEMPORAL_CALL_MS = 10_000;
 
+/** The ticket's workflow exists but cannot answer now (it cannot replay, or Temporal gave up waiting): callers may fall back to the read model. */
+export class WorkflowCannotAnswer extends Problem {}
+
+function workflowCannotAnswer(why: string): Problem {
+  return new WorkflowCannotAnswer(503, 'Service unavailable', `the ticket's workflow cannot answer: ${why}`);
+}
+
 /** Translates what the Temporal client throws into the API's problem details. */
 export function problemFromTemporal(error: unknown, number?: string): Problem | undefined {
   if (error instanceof Problem) return error;
@@ -15,7 +22,7 @@ export function problemFromTemporal(error: unknown, number?: string): Problem | 
     return refused(error.cause.message);
   }
   // A workflow that cannot replay its history (a code change broke determinism) cannot answer either.
-  if (error instanceof QueryNotRegisteredError) return unavailable(`the ticket's workflow cannot answer: ${error.message}`);
+  if (error instanceof QueryNotRegisteredError) return workflowCannotAnswer(error.message);
   if (error instanceof WorkflowNotFoundError) return notFound(`ticket ${number ?? ''} has no running workflow`.replace('  ', ' '));
   const grpc = grpcCode(error);
   if (grpc === GrpcStatus.NOT_FOUND) return notFound(`ticket ${number} not found`);

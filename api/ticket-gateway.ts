@@ -1,7 +1,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { ticketWorkflowId } from '../activities/open-ticket';
+import { ticketWorkflowId } from '../lib/open-ticket';
 import {
   actionUpdate,
   customerFollowUpSignal,
@@ -14,7 +14,7 @@ import {
   type TicketView,
 } from '../workflows/ticket-messages';
 import { notFound, Problem, refused, unavailable } from './problem';
-import { isDatabaseDown, problemFromTemporal, TEMPORAL_CALL_MS } from './temporal-errors';
+import { isDatabaseDown, problemFromTemporal, TEMPORAL_CALL_MS, WorkflowCannotAnswer } from './temporal-errors';
 
 /**
  * The API's way to a ticket's workflow: every call has a deadline, and every
@@ -57,7 +57,7 @@ export class TicketGateway {
       return await this.call(number, () => this.handle(number).query(ticketQuery));
     } catch (error) {
       // Ended long ago (404), or its workflow cannot answer right now: the read model still knows the ticket.
-      if (!(error instanceof Problem) || (error.status !== 404 && !/cannot answer/.test(error.detail))) throw error;
+      if (!(error instanceof Problem) || (error.status !== 404 && !(error instanceof WorkflowCannotAnswer))) throw error;
       return this.storedView(number);
     }
   }
@@ -100,7 +100,7 @@ export class TicketGateway {
       .executeTakeFirst()
       .catch(rethrowDatabase);
     if (!row) throw notFound(`ticket ${number} not found`);
-    return row.state as unknown as TicketView;
+    return row.state;
   }
 
   private async call<T>(number: string, fn: () => Promise<T>): Promise<T> {

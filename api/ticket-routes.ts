@@ -1,4 +1,4 @@
-import { openTicket, type TicketStarter } from '../activities/open-ticket';
+import { openTicket, type TicketStarter } from '../lib/open-ticket';
 import { articlesOf, markArticleRefused, storeArticle } from '../db/articles';
 import type { ArticleKind } from '../db/schema';
 import type { z } from 'zod';
@@ -9,11 +9,10 @@ import { Problem } from './problem';
 import type { RouteBook } from './route-book';
 import { rethrowDatabase, TicketGateway } from './ticket-gateway';
 import * as schema from './ticket-schemas';
+import { ROLE_GROUPS } from './role-groups';
+import { reopenWindowOver } from '../workflows/reopen-window';
 
-const WORKERS: Role[] = ['agent', 'reviewer', 'manager'];
-const REVIEWERS: Role[] = ['reviewer', 'manager'];
-/** Integrators feed tickets in (phone-call intake) and nothing else. */
-const FEEDERS: Role[] = ['integrator', ...WORKERS];
+const { desk: WORKERS, reviewers: REVIEWERS, feeders: FEEDERS } = ROLE_GROUPS;
 
 export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStarter): void {
   const tickets = new TicketGateway(deps.temporal, deps.db);
@@ -88,7 +87,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
     path: string,
     action: A,
     summary: string,
-    roles: Role[],
+    roles: readonly Role[],
     body: S,
     toArgs: (body: z.infer<S>, actor: Actor, params: Record<string, string>) => ActionArgs<A>,
   ) =>
@@ -142,7 +141,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
       }).catch(rethrowDatabase);
       // Closed longer than the reopen window: the follow-up starts a new ticket that refers to the old one.
       // (Checked here too, not only by the workflow ending: its timer may not have fired yet.)
-      const windowOver = old.status === 'closed' && old.closedAt !== undefined && Date.now() >= Date.parse(old.closedAt) + deps.config.reopenWindowMs;
+      const windowOver = old.status === 'closed' && reopenWindowOver(old.closedAt, Date.now(), deps.config.reopenWindowMs);
       const result = windowOver ? 'workflow-gone' : await tickets.followUp(number, { articleId, channel: body.channel }, old);
       if (result !== 'workflow-gone') return c.json(result.ticket, result.current ? 200 : 202);
       const opened = await tickets.open(() => openTicket(starter, {

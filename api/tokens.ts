@@ -44,5 +44,5 @@ export async function actorForToken(db: Kysely<Database>, token: string): Promis
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { user: row.user_name, role: row.role as Role, ...(row.level ? { level: row.level as SupportLevel } : {}) };
+  return { user: row.user_name, role: row.role, ...(row.level ? { level: row.level } : {}) };
 }

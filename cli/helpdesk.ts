@@ -3,9 +3,11 @@ import { ConfigError, loadConfig } from '../lib/config';
 import { SPAM_USAGE, spamCommand } from './spam-command';
 import { INTAKE_USAGE, intakeCommand, TempFail } from './intake-command';
 import { TOKEN_USAGE, tokenCommand, UsageError } from './token-command';
+import { USER_USAGE, userCommand } from './user-command';
 
 const USAGE = `usage:
 ${TOKEN_USAGE}
+${USER_USAGE}
 ${SPAM_USAGE}
 ${INTAKE_USAGE}`;
 
@@ -15,6 +17,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'token':
       return tokenCommand(config, args);
+    case 'user':
+      return userCommand(config, args);
     case 'spam':
       return spamCommand(config, args);
     case 'intake':

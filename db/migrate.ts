@@ -6,6 +6,9 @@ import * as rawMessages from './migrations/0004_raw_messages';
 import * as spam from './migrations/0005_spam';
 import * as intake from './migrations/0006_intake';
 import * as idempotencyKeys from './migrations/0007_idempotency_keys';
+import * as consoleUsers from './migrations/0008_console_users';
+import * as deskChangeNotices from './migrations/0009_desk_change_notices';
+import * as ticketNextDue from './migrations/0010_ticket_next_due';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -19,6 +22,9 @@ const migrations: Record<string, Migration> = {
   '0005_spam': spam,
   '0006_intake': intake,
   '0007_idempotency_keys': idempotencyKeys,
+  '0008_console_users': consoleUsers,
+  '0009_desk_change_notices': deskChangeNotices,
+  '0010_ticket_next_due': ticketNextDue,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

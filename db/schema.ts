@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { TicketView } from '../workflows/ticket-messages';
+import type { Channel, Priority, Role, SlaStatus, SupportLevel, TicketStatus } from '../workflows/ticket-types';
 
 /** The one typed view of the helpdesk's PostgreSQL schema. Migrations in ./migrations create it. */
 export interface Database {
@@ -18,6 +20,9 @@ export interface Database {
   spam_training_log: SpamTrainingLogTable;
   intake_messages: IntakeMessagesTable;
   article_attachments: ArticleAttachmentsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -35,22 +40,25 @@ export interface TicketsTable {
   subject: string;
   customer_email: string;
   customer_name: string | null;
-  channel: string;
-  status: string;
+  channel: Channel;
+  status: TicketStatus;
   queue: string | null;
   owner: string | null;
-  priority: string;
-  support_level: string;
-  sla_status: string;
+  priority: Priority;
+  support_level: SupportLevel;
+  sla_status: SlaStatus;
   resolution: string | null;
   refers_to: string | null;
   spam: boolean;
   /** The workflow's own change counter: an older write never overwrites a newer one. */
   version: number;
-  state: JSONColumnType<Record<string, unknown>>;
+  /** The ticket as the workflow last recorded it. */
+  state: JSONColumnType<TicketView>;
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Timestamp | null;
+  /** The nearest deadline of a running SLA clock, as the workflow last recorded it. */
+  next_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** Every message and note on a ticket. The workflow only ever carries `id`. */
@@ -111,8 +119,8 @@ export interface TicketEventsTable {
 export interface ApiTokensTable {
   id: Generated<string>;
   user_name: string;
-  role: string;
-  level: string | null;
+  role: Role;
+  level: SupportLevel | null;
   /** SHA-256 of the token: the token itself is shown once and never stored. */
   token_hash: string;
   created_at: CreatedAt;
@@ -260,4 +268,36 @@ export interface IdempotencyKeysTable {
   response: string | null;
   /** When the request was taken on (renewed when an abandoned claim is taken over). */
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A person who signs in to the console. */
+export interface UsersTable {
+  name: string;
+  role: Role;
+  level: SupportLevel | null;
+  /** scrypt, in the self-describing form lib/passwords.ts writes. */
+  password_hash: string;
+  disabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+  password_changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A console session: only the SHA-256 of its id is stored; the id lives in the browser's cookie. */
+export interface SessionsTable {
+  id_hash: string;
+  user_name: string;
+  /** Sent back with every form that changes something; a cross-site page cannot read it. */
+  csrf_token: string;
+  ip: string | null;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One failed sign-in: counted per user and per address to slow down guessing. */
+export interface SignInFailuresTable {
+  id: Generated<string>;
+  user_name: string;
+  ip: string | null;
+  at: CreatedAt;
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -14,11 +15,22 @@ export interface Config {
     taskQueue: string;
     devPort: number;
     devUiPort: number;
+    /** Where managers open the Temporal UI (the console links its lists there); default the dev server's. */
+    uiUrl?: string;
   };
+  /** The desk's time zone: the console shows times in it. */
+  timeZone: string;
   /** Set: use that PostgreSQL. Unset: `npm start` runs the embedded one on `embeddedPgPort`. */
   databaseUrl?: string;
   embeddedPgPort: number;
+  /** API_ALLOWED_IPS: addresses and CIDR ranges that may reach the API and console; unset: any. Validated at load. */
   allowedIps?: string[];
+  /**
+   * TRUSTED_PROXIES: addresses and CIDR ranges of the reverse proxies in front
+   * of the API. Only a connection from one of them has its X-Forwarded-For
+   * believed; unset: X-Forwarded-For is ignored.
+   */
+  trustedProxies?: string[];
   supportAddress: string;
   mailingListAddress?: string;
   reopenWindowMs: number;
@@ -52,10 +64,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: env.TEMPORAL_TASK_QUEUE || 'helpdesk',
       devPort: intSetting(env, 'TEMPORAL_PORT', 7233),
       devUiPort: intSetting(env, 'TEMPORAL_UI_PORT', 8233),
+      uiUrl: env.TEMPORAL_UI_URL || (env.TEMPORAL_ADDRESS ? undefined : `http://localhost:${intSetting(env, 'TEMPORAL_UI_PORT', 8233)}`),
     },
-    databaseUrl: env.DATABASE_URL || undefined,
+    timeZone: timeZoneSetting(env),
+    databaseUrl: databaseUrlSetting(env),
     embeddedPgPort: intSetting(env, 'PG_PORT', 5433),
-    allowedIps: env.API_ALLOWED_IPS ? env.API_ALLOWED_IPS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    allowedIps: cidrListSetting(env, 'API_ALLOWED_IPS'),
+    trustedProxies: cidrListSetting(env, 'TRUSTED_PROXIES'),
     supportAddress: env.SUPPORT_ADDRESS || 'support@helpdesk.example',
     mailingListAddress: env.MAILING_LIST_ADDRESS || undefined,
     reopenWindowMs: durationSetting(env, 'TICKET_REOPEN_WINDOW', '14d'),
@@ -95,6 +110,70 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new ConfigError(`${name}=${raw} is not a port number`);
   }
   return value;
+}
+
+/**
+ * A comma-separated list of IP addresses and CIDR ranges (10.0.0.0/8,
+ * 192.168.1.7, 2001:db8::/32). Anything else stops the start, naming the
+ * entry: a host name, a range without its length ("10.0.0.0/"), a length
+ * past the family's (/33), "*". A list that is set but empty is refused too,
+ * so that a typo never turns an allowlist into "everyone".
+ */
+function cidrListSetting(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const entries = raw.split(',').map((s) => s.trim());
+  if (entries.every((e) => e === '')) throw new ConfigError(`${name}=${raw} lists no address: give IP addresses or CIDR ranges like 10.0.0.0/8, or leave it unset`);
+  return entries.map((entry) => {
+    if (entry === '') throw new ConfigError(`${name} has an empty entry (two commas in a row?): ${raw}`);
+    const parsed = parseCidr(entry);
+    if (typeof parsed === 'string') throw new ConfigError(`${name}: "${entry}" ${parsed}`);
+    return entry;
+  });
+}
+
+export interface Cidr {
+  /** The address as written, IPv4-mapped IPv6 (::ffff:a.b.c.d) turned into IPv4. */
+  address: string;
+  family: 'ipv4' | 'ipv6';
+  /** The prefix length: 32 or 128 for a single address. */
+  bits: number;
+}
+
+/** An address or CIDR range, or why it is not one. */
+export function parseCidr(entry: string): Cidr | string {
+  const slash = entry.indexOf('/');
+  const written = slash < 0 ? entry : entry.slice(0, slash);
+  const address = written.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  const version = written.includes('%') ? 0 : isIP(address);
+  if (version === 0) return 'is not an IP address or CIDR range (like 10.0.0.0/8, 192.168.1.7 or 2001:db8::/32; host names are not allowed)';
+  const max = version === 4 ? 32 : 128;
+  const mapped = address !== written ? 96 : 0;
+  if (slash < 0) return { address, family: version === 4 ? 'ipv4' : 'ipv6', bits: max };
+  const length = entry.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(length)) return `has no prefix length after the "/" (like 10.0.0.0/8)`;
+  const bits = Number(length) - mapped;
+  if (bits < 0 || bits > max) return `has a prefix length past ${max + mapped}, the most an IPv${version === 4 && !mapped ? 4 : 6} address has`;
+  return { address, family: version === 4 ? 'ipv4' : 'ipv6', bits };
+}
+
+/** PostgreSQL's URL; anything that is not one stops the start at once, rather than being waited for. */
+function databaseUrlSetting(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (!raw) return undefined;
+  // The value is never echoed: it holds a password.
+  const example = 'like postgres://user:password@db.example.jp:5432/helpdesk (percent-encode @ / : # ? in the password)';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is not a URL ${example}`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}// (${example})`);
+  }
+  if (!url.hostname && !url.searchParams.get('host')) throw new ConfigError(`DATABASE_URL names no host: ${example}`);
+  return raw;
 }
 
 function smtpUrlSetting(env: NodeJS.ProcessEnv): string | undefined {
@@ -142,7 +221,7 @@ function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, c
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** "14d", "7d", "90s", "1h30m": the settings for ticket periods. */
-export function parseDuration(text: string): number | undefined {
+export function parseCalendarDuration(text: string): number | undefined {
   const parts = text.trim().match(/^(\d+[smhd])+$/) ? text.trim().match(/\d+[smhd]/g) : null;
   if (!parts) return undefined;
   return parts.reduce((sum, part) => sum + Number(part.slice(0, -1)) * UNIT_MS[part.slice(-1)], 0);
@@ -150,7 +229,17 @@ export function parseDuration(text: string): number | undefined {
 
 function durationSetting(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
   const raw = env[name] || fallback;
-  const ms = parseDuration(raw);
+  const ms = parseCalendarDuration(raw);
   if (ms === undefined || ms <= 0) throw new ConfigError(`${name}=${raw} is not a duration like "14d", "7d" or "30s"`);
   return ms;
+}
+
+function timeZoneSetting(env: NodeJS.ProcessEnv): string {
+  const zone = env.DESK_TIME_ZONE || 'Asia/Tokyo';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ConfigError(`DESK_TIME_ZONE=${zone} is not a time zone (for example Asia/Tokyo)`);
+  }
+  return zone;
 }

@@ -6,6 +6,7 @@ import type { Database } from '../db/schema';
 import type { Config } from './config';
 import { databaseUrlOf, temporalAddressOf } from './config';
 import { log } from './log';
+import { maskCredentials } from './mask-credentials';
 
 /**
  * Connecting to what the product depends on. A dependency that is down at
@@ -32,7 +33,7 @@ export async function waitUntil<T>(what: string, attempt: () => Promise<T>, time
 export async function openDatabase(config: Config, options: { queryTimeoutMs?: number } = {}): Promise<Kysely<Database>> {
   const url = databaseUrlOf(config);
   const db = connectDatabase(url, options);
-  await waitUntil(`PostgreSQL at ${redact(url)}`, () => sql`select 1`.execute(db));
+  await waitUntil(`PostgreSQL at ${maskCredentials(url)}`, () => sql`select 1`.execute(db));
   return db;
 }
 
@@ -49,8 +50,4 @@ export async function openTemporalClient(config: Config): Promise<Client> {
 export async function openWorkerConnection(config: Config): Promise<NativeConnection> {
   const address = temporalAddressOf(config);
   return waitUntil(`Temporal at ${address}`, () => NativeConnection.connect({ address }));
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

@@ -12,6 +12,7 @@ import { startApiServer, type ApiServer } from '../api/server';
 import type { Database } from '../db/schema';
 import { startMailIntake, type MailIntakeParts, type RunningMailIntake } from '../worker/mail-intake';
 import { createTicketWorker } from '../worker/ticket-worker';
+import { openDeskChanges } from '../web/live/desk-changes';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import { databaseUrlOf, type Config } from './config';
 import { openDatabase, openTemporalClient, openWorkerConnection } from './dependencies';
@@ -39,7 +40,7 @@ export interface HelpdeskOptions {
  * flight finish or are handed back), the API (requests in flight finish), and
  * only then what they all use: Temporal connections and database pools.
  */
-const STOP_ORDER = ['mail intake', 'ticket worker', 'API', 'Temporal client', 'API database pool', 'spam filter', 'worker connection', 'database pool'] as const;
+const STOP_ORDER = ['mail intake', 'ticket worker', 'API', 'live changes', 'Temporal client', 'API database pool', 'spam filter', 'worker connection', 'database pool'] as const;
 type PartName = (typeof STOP_ORDER)[number];
 
 export class Helpdesk {
@@ -130,7 +131,10 @@ export class Helpdesk {
     const { config, slaPolicy } = this.options;
     const apiDb = await openDatabase(config, { queryTimeoutMs: API_QUERY_TIMEOUT_MS });
     this.running('API database pool', () => apiDb.destroy());
-    const app = createApp({ db: apiDb, temporal: this.temporal!, config, slaPolicy });
+    // One LISTEN connection per API process feeds every open console tab.
+    const changes = openDeskChanges(databaseUrlOf(config));
+    this.running('live changes', () => changes.close());
+    const app = createApp({ db: apiDb, temporal: this.temporal!, config, slaPolicy, changes });
     const listen = this.options.apiListen ?? { port: config.port, host: '0.0.0.0' };
     this.api = await startApiServer(app, listen.port, listen.host);
     this.running('API', () => this.api!.close());

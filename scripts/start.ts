@@ -11,6 +11,7 @@ import { Helpdesk } from '../lib/helpdesk';
 import { loadSlaPolicy } from '../lib/sla-policy';
 import { openDatabase } from '../lib/dependencies';
 import { log } from '../lib/log';
+import { maskCredentials } from '../lib/mask-credentials';
 import { onShutdownSignal } from '../lib/shutdown';
 import { installRuntime } from '../worker/runtime';
 import { checkTemplates, TemplateError } from '../activities/outbound-mail/templates';
@@ -105,7 +106,7 @@ function banner(config: Config, apiUrl: string, temporalUi: string | undefined):
     `  API          ${apiUrl}   (docs: ${apiUrl}/docs)`,
     `  Temporal UI  ${temporalUi ?? '(external cluster)'}`,
     `  Temporal     ${config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
-    `  Mail intake  ${config.imapUrl ? `watching ${config.imapUrl.replace(/\/\/[^@/]*@/, '//')}` : 'IMAP_URL not set (POST /api/intake/mail and `npx helpdesk intake` still take mail)'}`,
+    `  Mail intake  ${config.imapUrl ? `watching ${maskCredentials(config.imapUrl)}` : 'IMAP_URL not set (POST /api/intake/mail and `npx helpdesk intake` still take mail)'}`,
     `  PostgreSQL   ${config.databaseUrl ? 'DATABASE_URL' : `embedded on port ${config.embeddedPgPort}, data in ${path.join(config.dataDir, 'postgres')}`}`,
     '  Create a token: npx helpdesk token create --user alice --role agent --level L1',
     'Press Ctrl-C to stop.',

@@ -23,6 +23,7 @@ import { findIntake, markInJunk, markTrained, type IntakeRecord } from '../activ
 import { IntakeStillRunning, takeMail, type MailIntake } from '../activities/intake/take-mail';
 import { messageForTokens } from '../activities/spam/from-decoded-mail';
 import type { SpamFilter } from '../activities/spam/spam-filter';
+import { maskCredentials } from '../lib/mask-credentials';
 
 export const JUNK = 'Junk';
 export const PROCESSED = 'Processed';
@@ -52,7 +53,8 @@ export function imapSettings(imapUrl: string) {
       auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) },
     },
     inbox: decodeURIComponent(url.pathname.replace(/^\/+/, '')) || 'INBOX',
-    where: `${url.protocol}//${url.hostname}:${url.port || (secure ? 993 : 143)}`,
+    /** For log lines: the URL as configured, its password masked. */
+    where: maskCredentials(imapUrl),
   };
 }
 

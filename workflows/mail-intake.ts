@@ -9,7 +9,7 @@
 
 import { proxyActivities, getExternalWorkflowHandle } from '@temporalio/workflow';
 import type { MailIntakeActivities } from '../activities/intake/intake-activities';
-import type { IntakeResult, MailIntakeInput, MailPlan } from '../activities/intake/intake-types';
+import type { IntakeResult, MailIntakeInput, MailPlan } from './mail-intake-types';
 import { customerFollowUpSignal, ticketWorkflowId } from './ticket-messages';
 
 const intake = proxyActivities<MailIntakeActivities>({

@@ -4,9 +4,10 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
 import type { Effect } from './ticket-effects';
+import { PERMANENT_MAIL_FAILURE, TICKET_ACTIVITY_TIMEOUT_MS } from './activity-contracts';
 
-export const desk = proxyActivities<TicketActivities>({
-  startToCloseTimeout: '1 minute',
+export const ticketActivities = proxyActivities<TicketActivities>({
+  startToCloseTimeout: TICKET_ACTIVITY_TIMEOUT_MS,
   // Outages are waited out: losing a history line or a reply is worse than being late.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
@@ -24,30 +25,30 @@ const now = () => new Date().toISOString();
 export async function carryOutEffect(effect: Effect, ctx: EffectContext): Promise<void> {
   switch (effect.kind) {
     case 'event':
-      return desk.recordTicketEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number, at: now() });
+      return ticketActivities.recordTicketEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number, at: now() });
     case 'articleRefused':
-      return desk.markArticleRefused(effect.articleId, effect.reason);
+      return ticketActivities.markArticleRefused(effect.articleId, effect.reason);
     case 'slaEvent':
-      return desk.recordSlaEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number });
+      return ticketActivities.recordSlaEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number });
     case 'receiptNotice': {
       await ctx.recordTicket();
-      const articleId = await desk.composeReceiptNotice({ number: ctx.number, key: ctx.nextKey(), author: effect.author });
+      const articleId = await ticketActivities.composeReceiptNotice({ number: ctx.number, key: ctx.nextKey(), author: effect.author });
       return mail(articleId, ctx);
     }
     case 'answer': {
       await ctx.recordTicket();
-      const articleId = await desk.composeAnswer({ number: ctx.number, key: ctx.nextKey(), author: effect.author, memoId: effect.memoId });
+      const articleId = await ticketActivities.composeAnswer({ number: ctx.number, key: ctx.nextKey(), author: effect.author, memoId: effect.memoId });
       return mail(articleId, ctx);
     }
     case 'trainSpam':
       // Tickets marked as spam before the filter learnt from it did not train.
       if (!patched('train-spam-on-mark')) return;
-      await desk.trainTicketAsSpam({ number: ctx.number });
+      await ticketActivities.trainTicketAsSpam({ number: ctx.number });
       return;
     case 'notice': {
       await ctx.recordTicket();
       const key = ctx.nextKey();
-      return settle(`notice ${effect.notice.kind}`, () => desk.sendNotice({ ...effect.notice, number: ctx.number, key }), ctx);
+      return settle(`notice ${effect.notice.kind}`, () => ticketActivities.sendNotice({ ...effect.notice, number: ctx.number, key }), ctx);
     }
   }
 }
@@ -55,7 +56,7 @@ export async function carryOutEffect(effect: Effect, ctx: EffectContext): Promis
 /** Sends an outgoing article by mail (tickets started before outbound mail only recorded it). */
 async function mail(articleId: string, ctx: EffectContext): Promise<void> {
   if (!patched('outbound-mail')) return;
-  await settle(`mail of article ${articleId}`, () => desk.sendArticleMail({ articleId }), ctx);
+  await settle(`mail of article ${articleId}`, () => ticketActivities.sendArticleMail({ articleId }), ctx);
 }
 
 /** A mail that cannot go out for good is on the ticket's record; the ticket goes on. */
@@ -65,8 +66,8 @@ async function settle(what: string, send: () => Promise<unknown>, ctx: EffectCon
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     // The mail activity already wrote why the server refused it.
-    if (error.cause instanceof ApplicationFailure && error.cause.type === 'PermanentMailFailure') return;
+    if (error.cause instanceof ApplicationFailure && error.cause.type === PERMANENT_MAIL_FAILURE) return;
     const reason = error.cause instanceof Error ? error.cause.message : error.message;
-    await desk.recordTicketEvent({ kind: 'mail_failed', detail: { what, reason }, key: ctx.nextKey(), number: ctx.number, at: now() });
+    await ticketActivities.recordTicketEvent({ kind: 'mail_failed', detail: { what, reason }, key: ctx.nextKey(), number: ctx.number, at: now() });
   }
 }

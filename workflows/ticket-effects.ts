@@ -25,6 +25,27 @@ export interface SlaEventRecord {
   levelTo?: string;
 }
 
+/**
+ * What an accepted command causes outside, in order: its history line first,
+ * then the mail or training it calls for. Adding an agent action that mails or
+ * trains something is one case here.
+ */
+export function effectsOfCommand(command: TicketCommand, historyLine: Extract<Effect, { kind: 'event' }>['event']): Effect[] {
+  const effects: Effect[] = [{ kind: 'event', event: historyLine }];
+  switch (command.type) {
+    case 'acknowledge':
+      effects.push({ kind: 'receiptNotice', author: command.actor.user });
+      break;
+    case 'sendAnswer':
+      effects.push({ kind: 'answer', author: command.actor.user, memoId: command.memoId });
+      break;
+    case 'markSpam':
+      effects.push({ kind: 'trainSpam' });
+      break;
+  }
+  return effects;
+}
+
 /** Who acts when a deadline passes: escalations by the SLA clocks are on record under this name. */
 export const SLA_CLOCK: Actor = { user: 'sla-clock', role: 'manager' };
 

@@ -10,6 +10,8 @@ import type { Channel, SlaStatus, TicketCommand, TicketState } from './ticket-ty
 /** The ticket as callers see it: the workflow's state plus its SLA status. */
 export interface TicketView extends TicketState {
   slaStatus: SlaStatus;
+  /** The nearest deadline of a running SLA clock (ISO), absent when none runs. */
+  nextDueAt?: string;
 }
 
 /** Each ticket's workflow id: one workflow per ticket number. */

@@ -10,6 +10,7 @@
 // Every refusal reads `cannot <what>: <why> (ticket is <status>)`, so an agent sees both the
 // problem and where the ticket stands.
 
+import { reopenWindowOver } from './reopen-window';
 import {
   DEFAULT_QUEUE,
   SUPPORT_LEVELS,
@@ -240,9 +241,7 @@ function customerFollowUp(state: TicketState, now: string, settings: RuleSetting
 }
 
 function withinReopenWindow(state: TicketState, now: string, settings: RuleSettings): boolean {
-  // Without a closing time we cannot prove it is recent: treat it as old (a new ticket loses nothing).
-  if (!state.closedAt) return false;
-  return Date.parse(now) - Date.parse(state.closedAt) <= settings.reopenWindowMs;
+  return !reopenWindowOver(state.closedAt, Date.parse(now), settings.reopenWindowMs);
 }
 
 function logPhoneCall(state: TicketState, command: CommandOf<'logPhoneCall'>, now: string): Decision {

@@ -7,12 +7,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { reopenWindowOver } from './reopen-window';
 import type { SlaAlarm, SlaClocks } from './sla/clocks';
 import type { SlaPolicy } from './sla/policy';
 import { TicketSla } from './sla/ticket-sla';
 import { describeTicket, ticketSearchAttributes } from './ticket-display';
-import { carryOutEffect, desk } from './ticket-effect-runner';
-import { reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
+import { carryOutEffect, ticketActivities } from './ticket-effect-runner';
+import { effectsOfCommand, reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
 import {
   AGENT_ACTIONS,
   actionSignal,
@@ -60,7 +61,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const followUpArticles = new Set(input.carried?.followUpArticles ?? []);
   const sla = input.carried ? new TicketSla(input.carried.sla) : TicketSla.start(input.slaPolicy, ticket, Date.now());
 
-  const view = (): TicketView => ({ ...ticket, slaStatus: sla.status(ticket, Date.now()) });
+  const view = (): TicketView => ({ ...ticket, slaStatus: sla.status(ticket, Date.now()), nextDueAt: sla.nextDueAt(Date.now()) });
   const nextKey = () => `${ticket.number}:${++sequence}`;
   const now = () => new Date().toISOString();
 
@@ -71,10 +72,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     version++;
     if (ticket.status === 'waiting_customer' && before.status !== 'waiting_customer') waitingSince = now();
     if (ticket.status !== 'waiting_customer') waitingSince = undefined;
-    effects.push({ kind: 'event', event: historyLine(command, before, note) });
-    if (command.type === 'acknowledge') effects.push({ kind: 'receiptNotice', author: command.actor.user });
-    if (command.type === 'sendAnswer') effects.push({ kind: 'answer', author: command.actor.user, memoId: command.memoId });
-    if (command.type === 'markSpam') effects.push({ kind: 'trainSpam' });
+    effects.push(...effectsOfCommand(command, historyLine(command, before, note)));
     const change = sla.onChange(command, before, ticket, Date.now(), note);
     effects.push(...change.stopped.map(verdictEffect));
     change.alarms.forEach(onAlarm);
@@ -161,7 +159,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const timedOut = !(await workToDoOrDeadline());
     await carryOut();
     if (timedOut) onDeadline();
-    if (ticket.status === 'closed' && reopenWindowOver() && effects.length === 0) break;
+    if (ticket.status === 'closed' && reopenWindowClosed() && effects.length === 0) break;
     if (historyIsLong()) {
       await finishWork();
       await continueAsNew<typeof ticketWorkflow>({ ticket, settings, carried: { sequence, version, waitingSince, sla: sla.clocks, followUpArticles: [...followUpArticles].slice(-500) } });
@@ -202,7 +200,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   async function recordTicket(): Promise<void> {
     const at = version;
-    await desk.recordTicket(view(), at);
+    await ticketActivities.recordTicket(view(), at);
     recordedVersion = Math.max(recordedVersion, at);
   }
 
@@ -225,8 +223,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
   }
 
-  function reopenWindowOver(): boolean {
-    return ticket.closedAt !== undefined && Date.now() >= Date.parse(ticket.closedAt) + settings.reopenWindowMs;
+  function reopenWindowClosed(): boolean {
+    return reopenWindowOver(ticket.closedAt, Date.now(), settings.reopenWindowMs);
   }
 
   function historyIsLong(): boolean {

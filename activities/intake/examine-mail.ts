@@ -3,13 +3,14 @@
 // stored here (before anyone refers to it) for everything that becomes one.
 
 import { decodeMail, type DecodedMail } from '../mail/decode';
+import { storableMail, storableText } from '../mail/storable-text';
 import { messageForTokens } from '../spam/from-decoded-mail';
 import type { SpamFilter } from '../spam/spam-filter';
-import type { TicketStarter } from '../open-ticket';
+import type { TicketStarter } from '../../lib/open-ticket';
 import { classifyIgnorable, type IgnoreReason, type OurMailIdentity } from './ignore-rules';
 import { headerBlockOf } from './intake-key';
 import { rawMailOf } from './intake-records';
-import type { MailIntakeInput, MailPlan, NewMailTicket, SpamVerdict } from './intake-types';
+import type { MailIntakeInput, MailPlan, NewMailTicket, SpamVerdict } from '../../workflows/mail-intake-types';
 import { storeIncomingArticle } from './mail-article';
 import { candidateMessageIds, candidateTicketNumbers, normalizeMessageId, threadMail, type TicketFacts } from './threading';
 
@@ -23,9 +24,12 @@ export interface IntakeDeps extends TicketStarter {
 export async function examineMail(deps: IntakeDeps, input: MailIntakeInput): Promise<MailPlan> {
   const raw = await rawMailOf(deps.db, input.rawMessageId);
   const oversize = raw.length > deps.maxMessageBytes;
-  const mail = oversize ? decodeMail(Buffer.concat([headerBlockOf(raw), Buffer.from('\r\n\r\n')])) : decodeMail(raw);
-  const problems = oversize ? [oversizeNotice(raw.length, deps.maxMessageBytes, input.rawMessageId)] : mail.problems;
-  const body = oversize ? problems[0] : undefined;
+  const decoded = oversize ? decodeMail(Buffer.concat([headerBlockOf(raw), Buffer.from('\r\n\r\n')])) : decodeMail(raw);
+  // From here on every text is one PostgreSQL can store (no NUL, no unpaired surrogate); the raw message keeps the bytes.
+  const { mail, removed } = storableMail(decoded);
+  const notice = oversize ? oversizeNotice(raw.length, deps.maxMessageBytes, input.rawMessageId) : undefined;
+  const problems = [...(notice ? [notice] : mail.problems), ...removed];
+  const body = notice;
   const article = (ticketNumber: string | null, kind: 'inquiry' | 'follow_up' | 'note', spam?: SpamVerdict, text = body) =>
     storeIncomingArticle(deps.db, {
       intakeKey: input.intakeKey,
@@ -39,11 +43,12 @@ export async function examineMail(deps: IntakeDeps, input: MailIntakeInput): Pro
       problems,
     });
 
-  const ignorable = classifyIgnorable(mail.headers, deps.ours, raw);
+  // Bytes that are not a mail have no headers to ignore them by, nor words to judge: an agent looks at them.
+  const ignorable = mail.notAMail ? null : classifyIgnorable(mail.headers, deps.ours, raw);
   if (ignorable) return ignoredPlan(deps, ignorable, mail, (number, text) => article(number, 'note', undefined, text));
 
   // An oversize mail is not opened, so it cannot be scored: it goes to an agent like any other.
-  const spam = oversize ? undefined : await scoreSpam(deps.spamFilter, mail, input.notSpam);
+  const spam = oversize || mail.notAMail ? undefined : await scoreSpam(deps.spamFilter, mail, input.notSpam);
   if (spam?.outcome === 'spam') return { kind: 'spam', spam };
 
   const ticket = newTicketOf(mail, spam);
@@ -77,7 +82,8 @@ function newTicketOf(mail: DecodedMail, spam?: SpamVerdict): NewMailTicket {
   const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
   const name = contact?.name ? oneLine(contact.name) : '';
   return {
-    subject: oneLine(mail.subject) || '(no subject)',
+    // Bytes that are not a mail have no subject: the ticket's says what it is (its article says what was wrong).
+    subject: oneLine(mail.subject) || (mail.notAMail ? '(not a mail)' : '(no subject)'),
     customer: { email: (contact?.address ?? 'unknown@invalid').toLowerCase(), ...(name ? { name } : {}) },
     ...(spam?.outcome === 'unsure' ? { suspect: { score: spam.score } } : {}),
   };
@@ -90,16 +96,18 @@ async function ignoredPlan(
   storeNote: (number: string, text: string) => Promise<string>,
 ): Promise<MailPlan> {
   const because = `${reason.kind}: ${reason.evidence}`;
-  if (reason.kind !== 'bounce' || !reason.originalMessageId) return { kind: 'ignored', reason: because };
+  // Read from the raw bytes, not the storable headers: it too must be storable (and usable as a query parameter).
+  const originalMessageId = reason.kind === 'bounce' && reason.originalMessageId ? storableText(reason.originalMessageId).text : null;
+  if (!originalMessageId) return { kind: 'ignored', reason: because };
   // A bounce belongs to the ticket whose mail bounced: the agent must learn the customer did not get it.
   const bounced = await deps.db
     .selectFrom('articles')
     .select('ticket_number')
-    .where('message_id', '=', reason.originalMessageId)
+    .where('message_id', '=', originalMessageId)
     .where('ticket_number', 'is not', null)
     .executeTakeFirst();
   if (!bounced?.ticket_number) return { kind: 'ignored', reason: because };
-  const text = `Delivery failure report for ${reason.originalMessageId}:\n\n${mail.text}`;
+  const text = `Delivery failure report for ${originalMessageId}:\n\n${mail.text}`;
   const articleId = await storeNote(bounced.ticket_number, text);
   return { kind: 'ignored', reason: because, number: bounced.ticket_number, articleId };
 }

@@ -3,7 +3,7 @@
 
 import { examineMail, type IntakeDeps } from './examine-mail';
 import { recordIntakeOutcome } from './intake-records';
-import type { IntakeResult, MailIntakeInput, MailPlan } from './intake-types';
+import type { IntakeResult, MailIntakeInput, MailPlan } from '../../workflows/mail-intake-types';
 import { openMailTicket, type MailTicketRequest } from './open-mail-ticket';
 
 export type { IntakeDeps } from './examine-mail';

@@ -3,8 +3,9 @@
 
 import type { Kysely } from 'kysely';
 import type { Database, IntakeMessagesTable } from '../../db/schema';
+import { storableText } from '../mail/storable-text';
 import { mailIdentity } from './intake-key';
-import type { IntakeResult } from './intake-types';
+import type { IntakeResult } from '../../workflows/mail-intake-types';
 
 export interface IntakeRecord {
   intake_key: string;
@@ -50,11 +51,13 @@ export async function keepRawMail(
   const identity = mailIdentity(raw);
   const known = await findIntake(db, identity.intakeKey);
   if (known) return { record: known, firstTime: false };
+  // The key is made from the Message-ID as written; the column gets it without what PostgreSQL refuses (a NUL).
+  const messageId = identity.messageId === null ? null : storableText(identity.messageId).text;
   try {
     await db.transaction().execute(async (tx) => {
       const stored = await tx
         .insertInto('raw_messages')
-        .values({ sha256: identity.sha256, message_id: identity.messageId, raw, size: raw.length, source })
+        .values({ sha256: identity.sha256, message_id: messageId, raw, size: raw.length, source })
         .returning('id')
         .executeTakeFirstOrThrow();
       await tx
@@ -62,7 +65,7 @@ export async function keepRawMail(
         .values({
           intake_key: identity.intakeKey,
           raw_message_id: stored.id,
-          message_id: identity.messageId,
+          message_id: messageId,
           sha256: identity.sha256,
           source,
           oversize: raw.length > maxMessageBytes,

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { ArticleKind, Database } from '../../db/schema';
 import type { DecodedMail } from '../mail/decode';
-import type { SpamVerdict } from './intake-types';
+import type { SpamVerdict } from '../../workflows/mail-intake-types';
 
 export interface IncomingArticle {
   intakeKey: string;

@@ -4,8 +4,8 @@
 
 import { moveArticle } from '../../db/articles';
 import { allocateTicketNumber } from '../../db/ticket-numbers';
-import { launchTicket, type TicketStarter } from '../open-ticket';
-import type { NewMailTicket } from './intake-types';
+import { launchTicket, type TicketStarter } from '../../lib/open-ticket';
+import type { NewMailTicket } from '../../workflows/mail-intake-types';
 
 export interface MailTicketRequest extends NewMailTicket {
   intakeKey: string;

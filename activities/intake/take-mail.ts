@@ -10,7 +10,7 @@ import type { Database } from '../../db/schema';
 import type { Config } from '../../lib/config';
 import type { mailIntakeWorkflow } from '../../workflows/mail-intake';
 import { keepRawMail, recordedResult, type IntakeRecord } from './intake-records';
-import type { IntakeResult } from './intake-types';
+import type { IntakeResult } from '../../workflows/mail-intake-types';
 
 export interface MailIntake {
   db: Kysely<Database>;

@@ -10,6 +10,7 @@
 // they are. A subject tag is typed text anyone can copy, so it only counts when the
 // sender is the ticket's customer or writes through the customer's mailing list.
 
+import { reopenWindowOver } from '../../workflows/reopen-window';
 import type { TicketStatus } from '../../workflows/ticket-types';
 import { findTicketTag } from './ticket-tag';
 
@@ -101,9 +102,7 @@ export function mayWriteToTicket(ticket: TicketFacts, sender: string, isListMemb
 }
 
 function closedBeyondReopenWindow(ticket: TicketFacts, lookups: ThreadingLookups): boolean {
-  if (ticket.status !== 'closed' || !ticket.closedAt) return false;
-  const closedAt = Date.parse(ticket.closedAt);
-  return Number.isFinite(closedAt) && lookups.now - closedAt > lookups.reopenWindowMs;
+  return ticket.status === 'closed' && reopenWindowOver(ticket.closedAt ?? undefined, lookups.now, lookups.reopenWindowMs);
 }
 
 function followUpOrSuccessor(ticket: TicketFacts, via: ThreadingVia, lookups: ThreadingLookups): ThreadingDecision {

@@ -9,7 +9,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { decodeText, type DecodedText } from './charsets';
 import { decodeEncodedWords, decodeHeaderValue, emptyHeaderText, parseStructuredHeader, rawHeaderToUnicode } from './header-words';
 import { htmlToText } from './html-to-text';
-import { leaves, parseMime, type MimePart, type RawHeaders } from './mime-parts';
+import { leaves, parseMessage, type MimePart, type RawHeaders } from './mime-parts';
 
 export type { RawHeaders } from './mime-parts';
 
@@ -51,6 +51,8 @@ export interface DecodedMail {
   charsets: string[];
   /** What could not be decoded cleanly, in words an agent understands. */
   problems: string[];
+  /** Not a mail at all (no header field): all of it was read as the body; `problems` says what it began with. */
+  notAMail?: true;
 }
 
 interface Collector {
@@ -200,8 +202,8 @@ function declaredCharsets(root: MimePart): string[] {
 }
 
 export function decodeMail(raw: Buffer): DecodedMail {
-  const root = parseMime(raw);
-  const c: Collector = { charsets: new Set(), problems: [], declared: declaredCharsets(root) };
+  const { root, notAMail, problems } = parseMessage(raw);
+  const c: Collector = { charsets: new Set(), problems: [...problems], declared: declaredCharsets(root) };
   const h = root.headers;
 
   const plain: string[] = [];
@@ -233,5 +235,6 @@ export function decodeMail(raw: Buffer): DecodedMail {
     attachments,
     charsets: [...c.charsets],
     problems: c.problems,
+    ...(notAMail ? { notAMail: true as const } : {}),
   };
 }

@@ -4,6 +4,8 @@
 // unlabelled parts through Buffer.toString, which silently yields U+FFFD), and the
 // caller needs the original bytes of any part that cannot be decoded.
 
+import { withoutMboxFromLine } from './mbox-from-line';
+
 /** Lower-case header name → unfolded values as byte strings (one char per byte). */
 export type RawHeaders = Map<string, string[]>;
 
@@ -26,8 +28,21 @@ function headerEnd(text: string): { at: number; length: number } | null {
   return match ? { at: match.index, length: match[0].length } : null;
 }
 
-export function parseHeaderBlock(block: string): RawHeaders {
+/** A header field's name (RFC 5322 ftext): printable ASCII but the colon. */
+const FIELD_NAME = /^[!-9;-~]+$/;
+
+interface HeaderBlock {
+  headers: RawHeaders;
+  /** Fields whose name is a proper field name (others are kept too, leniently). */
+  wellFormed: number;
+  /** Lines that are neither a field nor a continuation: left out. */
+  stray: string[];
+}
+
+function readHeaderBlock(block: string): HeaderBlock {
   const headers: RawHeaders = new Map();
+  const stray: string[] = [];
+  let wellFormed = 0;
   const lines = block.split(/\r?\n/);
   let current: string | null = null;
   const flush = () => {
@@ -37,6 +52,9 @@ export function parseHeaderBlock(block: string): RawHeaders {
       const name = current.slice(0, colon).trim().toLowerCase();
       const value = current.slice(colon + 1).trim();
       headers.set(name, [...(headers.get(name) ?? []), value]);
+      if (FIELD_NAME.test(name)) wellFormed++;
+    } else if (current.trim() !== '') {
+      stray.push(current);
     }
     current = null;
   };
@@ -49,21 +67,37 @@ export function parseHeaderBlock(block: string): RawHeaders {
     }
   }
   flush();
-  return headers;
+  return { headers, wellFormed, stray };
+}
+
+export function parseHeaderBlock(block: string): RawHeaders {
+  return readHeaderBlock(block).headers;
+}
+
+/**
+ * How an entity began: with header fields; with nothing at all; with an empty line
+ * (no headers, then a body); or with something that has no header field before the
+ * first empty line (not a mail or part at all: all of it is body).
+ */
+type EntityShape = 'headers' | 'empty' | 'no-headers' | 'not-headers';
+
+interface Entity {
+  headers: RawHeaders;
+  body: string;
+  shape: EntityShape;
+  stray: string[];
 }
 
 /** Split a message or part (byte string) into its headers and body. */
-function splitEntity(text: string): { headers: RawHeaders; body: string } {
-  // An mbox "From " separator line (as in archived corpora) is not a header.
-  const withoutEnvelope = text.startsWith('From ') ? text.slice(text.search(/\r?\n/) + 1) : text;
+function splitEntity(text: string): Entity {
+  if (text === '') return { headers: new Map(), body: '', shape: 'empty', stray: [] };
   // A part starting with a blank line has no headers.
-  if (/^\r?\n/.test(withoutEnvelope)) return { headers: new Map(), body: withoutEnvelope.replace(/^\r?\n/, '') };
-  const end = headerEnd(withoutEnvelope);
-  if (!end) return { headers: parseHeaderBlock(withoutEnvelope), body: '' };
-  return {
-    headers: parseHeaderBlock(withoutEnvelope.slice(0, end.at)),
-    body: withoutEnvelope.slice(end.at + end.length),
-  };
+  if (/^\r?\n/.test(text)) return { headers: new Map(), body: text.replace(/^\r?\n/, ''), shape: 'no-headers', stray: [] };
+  const end = headerEnd(text);
+  const block = readHeaderBlock(end ? text.slice(0, end.at) : text);
+  // Not one header field: these bytes are no header block, and nothing of them may be dropped.
+  if (block.wellFormed === 0) return { headers: new Map(), body: text, shape: 'not-headers', stray: [] };
+  return { headers: block.headers, body: end ? text.slice(end.at + end.length) : '', shape: 'headers', stray: block.stray };
 }
 
 function decodeQuotedPrintable(text: string): Buffer {
@@ -133,8 +167,8 @@ function splitMultipart(body: string, boundary: string): string[] {
   return parts;
 }
 
-function buildPart(text: string, path: string, depth: number): MimePart {
-  const { headers, body } = splitEntity(text);
+function buildPart(text: string, path: string, depth: number, entity: Entity = splitEntity(text)): MimePart {
+  const { headers, body } = entity;
   const contentType = headers.get('content-type')?.[0] ?? '';
   const mediaType = contentType.split(';')[0].trim().toLowerCase();
   const boundary = mediaType.startsWith('multipart/') ? boundaryOf(contentType) : null;
@@ -148,9 +182,50 @@ function buildPart(text: string, path: string, depth: number): MimePart {
   return { path, headers, contentType, body: transferDecode(body, encoding), children: [] };
 }
 
+export interface ParsedMessage {
+  root: MimePart;
+  /** No header field at the top: not a mail (message/rfc822); whatever there was is the root's body. */
+  notAMail: boolean;
+  /** What was wrong with the message's form, in words an agent understands. */
+  problems: string[];
+}
+
+/** Bytes (a byte string) shown safely: printable ASCII as is, anything else as \xNN. */
+function shown(bytes: string, max = 40): string {
+  const cut = bytes.length > max ? bytes.slice(0, max) : bytes;
+  const text = cut.replace(/[^ -~]|[\\"]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return `"${text}${bytes.length > max ? '…' : ''}"`;
+}
+
+function formProblems(entity: Entity, text: string): string[] {
+  switch (entity.shape) {
+    case 'empty':
+      return ['not a mail: the message is empty (no headers, no body)'];
+    case 'no-headers':
+      return ['not a mail: the message has no headers (it begins with an empty line), so no sender, subject or date; the rest is read as the body'];
+    case 'not-headers':
+      return [
+        `not a mail (message/rfc822): no header field before the first empty line (it begins ${shown(text)}); ` +
+          'all of it is read as the body, and the raw message keeps it as received',
+      ];
+    case 'headers': {
+      const n = entity.stray.length;
+      if (n === 0) return [];
+      return [`header block: ${n} line${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a header field left out (the first: ${shown(entity.stray[0], 60)}); the raw message keeps ${n === 1 ? 'it' : 'them'}`];
+    }
+  }
+}
+
+/** The MIME tree of a raw message (a leading mbox `From ` line skipped), and what was wrong with its form. */
+export function parseMessage(raw: Buffer): ParsedMessage {
+  const text = withoutMboxFromLine(raw).toString('latin1');
+  const entity = splitEntity(text);
+  return { root: buildPart(text, '', 0, entity), notAMail: entity.shape !== 'headers', problems: formProblems(entity, text) };
+}
+
 /** The MIME tree of a raw RFC 822 message. */
 export function parseMime(raw: Buffer): MimePart {
-  return buildPart(raw.toString('latin1'), '', 0);
+  return parseMessage(raw).root;
 }
 
 /** Leaves in document order. */

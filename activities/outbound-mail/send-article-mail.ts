@@ -21,6 +21,7 @@
 // lost answer is worse than a duplicate; the duplicate carries the same
 // Message-ID, so most mail clients and list servers show it once.
 
+import { MAIL_SENDING_LEASE_MS, PERMANENT_MAIL_FAILURE } from '../../workflows/activity-contracts';
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
@@ -36,11 +37,11 @@ import type { OutboundMailSettings } from './settings';
  * A claimed row not finished by then is taken to be from a dead attempt. It must
  * be longer than SEND_DEADLINE_MS (25 s) and than the activity's start-to-close timeout.
  */
-export const SENDING_LEASE_MS = 2 * 60_000;
+export const SENDING_LEASE_MS = MAIL_SENDING_LEASE_MS;
 /** Older references are dropped beyond this many (the first and the latest are kept), as mailers do. */
 const MAX_REFERENCES = 10;
 
-export const PERMANENT_MAIL_FAILURE = 'PermanentMailFailure';
+export { PERMANENT_MAIL_FAILURE };
 export const TEMPORARY_MAIL_FAILURE = 'TemporaryMailFailure';
 export const MAIL_SEND_IN_PROGRESS = 'MailSendInProgress';
 

@@ -5,9 +5,12 @@
 
 import type { DecodedMail, MailAddress } from '../mail/decode';
 import { emptyHeaderText, rawHeaderToUnicode } from '../mail/header-words';
+import { storableMail } from '../mail/storable-text';
 import type { MessageForTokens } from './tokenize';
 
-export function messageForTokens(decoded: DecodedMail): MessageForTokens {
+export function messageForTokens(mail: DecodedMail): MessageForTokens {
+  // Tokens end up in PostgreSQL (the word list, an article's clues): learnt and scored from the same storable text.
+  const decoded = storableMail(mail).mail;
   return {
     subject: decoded.subject,
     from: addressText(decoded.from),

@@ -17,7 +17,7 @@ const NAMED_ENTITIES: Record<string, string> = {
 };
 
 /** Text content of `html`; adds `tag:` and `url:` tokens to `tokens`. */
-export function htmlToText(html: string, tokens: Set<string>): string {
+export function htmlToTokenText(html: string, tokens: Set<string>): string {
   const parts: string[] = [];
   const length = html.length;
   let i = 0;

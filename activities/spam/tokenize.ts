@@ -10,7 +10,7 @@
 // The scanner walks char codes by hand instead of using regexes: no
 // backtracking, one pass, and the only allocations are the tokens themselves.
 
-import { htmlToText } from './html-text';
+import { htmlToTokenText } from './html-text';
 import { addHostTokens } from './url-tokens';
 
 /** A message already decoded to Unicode (see parse-for-tokens.ts). */
@@ -43,7 +43,7 @@ export function tokenize(message: MessageForTokens): string[] {
   addAddressTokens(message.from, 'from:', tokens);
   addAddressTokens(message.replyTo, 'replyto:', tokens);
   addTextTokens(message.text, '', tokens);
-  if (message.html) addTextTokens(htmlToText(message.html, tokens), '', tokens);
+  if (message.html) addTextTokens(htmlToTokenText(message.html, tokens), '', tokens);
   for (const type of message.contentTypes) tokens.add('mime:' + type.toLowerCase());
   for (const charset of message.charsets) tokens.add('charset:' + charset.toLowerCase());
   for (const attachment of message.attachments ?? []) addAttachmentTokens(attachment, tokens);

@@ -9,11 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import { ImapFlow } from 'imapflow';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { startGreenMail, type GreenMail } from '../../scripts/devstack/greenmail';
 import { freePort } from '../../scripts/devstack/ports';
-import { timeSkippingServerExecutable } from '../../scripts/devstack/time-skipping-server';
+import { createTimeSkippingEnvironment } from '../support/time-skipping';
 import type { weekLongSleep } from './fixtures/week-long-sleep.workflow';
 
 const STARTUP_MS = 300_000; // first run downloads from Maven Central
@@ -108,10 +108,8 @@ describe('Temporal time-skipping server from Maven Central', () => {
   const taskQueue = `devstack-java-${randomUUID()}`;
 
   beforeAll(async () => {
-    const path = await timeSkippingServerExecutable();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path } },
-    });
+    // The Maven-fetched server, skipped to TEST_START_AT when that is set, like every time-skipping test.
+    env = await createTimeSkippingEnvironment();
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,

@@ -4,22 +4,22 @@
 // a priority change keeps the time already used.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTicket, ticketWorkflowId, type TicketStarter } from '../../activities/open-ticket';
+import { openTicket, ticketWorkflowId, type TicketStarter } from '../../lib/open-ticket';
 import { storeArticle } from '../../db/articles';
 import { loadSlaPolicy } from '../../lib/sla-policy';
-import { isOpen } from '../../workflows/sla/calendar';
+import { nextOpening } from '../../workflows/sla/calendar';
 import { calendarFor } from '../../workflows/sla/policy';
 import type { ticketWorkflow } from '../../workflows/ticket';
 import { actionUpdate, customerFollowUpSignal, slaQuery, ticketQuery } from '../../workflows/ticket-messages';
 import type { Actor, Priority } from '../../workflows/ticket-types';
 
 import { eventually } from '../support/stack';
-import { startTimeSkippingDesk } from '../support/time-skipping';
+import { skipTo, startTimeSkippingDesk } from '../support/time-skipping';
+import { addDays, firstDay, nextOpenStretch, openThroughout, wallTime, weekdayOf } from '../support/times';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const JST = 9 * HOUR;
 const alice: Actor = { user: 'alice', role: 'agent', level: 'L1' };
 const rita: Actor = { user: 'rita', role: 'reviewer', level: 'L2' };
 const policy = loadSlaPolicy();
@@ -48,28 +48,29 @@ const starter = (): TicketStarter => ({
   slaPolicy: policy,
 });
 
-/** Skips the test server's clock forward to `targetMs`. */
-async function skipTo(targetMs: number): Promise<void> {
-  const now = await env.currentTimeMs();
-  if (targetMs < now) throw new Error(`cannot go back in time to ${new Date(targetMs).toISOString()}`);
-  await env.sleep(targetMs - now);
-}
+const tz = business.timezone;
+/** The instant of local wall time `hhmm` on a local date, in the business calendar's zone. */
+const wall = (date: string, hhmm: string) => wallTime(tz, date, hhmm);
+/** Chosen instants are at least this far ahead of the server's clock, which runs on in real time. */
+const AHEAD = MINUTE;
 
-/** Midnight JST of the day containing `ms`, as epoch ms. */
-const jstMidnight = (ms: number) => Math.floor((ms + JST) / DAY) * DAY - JST;
-const jstTime = (dayMs: number, hh: number, mm: number) => dayMs + hh * HOUR + mm * MINUTE;
-
-/** The next Friday on which the desk is open at 17:00, followed by a Monday open at 09:30 (no holiday in between that matters). */
-async function nextWorkingFriday(): Promise<{ friday: number; monday: number }> {
-  let day = jstMidnight(await env.currentTimeMs()) + DAY;
-  for (let i = 0; i < 120; i++, day += DAY) {
-    const weekday = new Date(day + JST).getUTCDay();
-    const monday = day + 3 * DAY;
-    if (weekday === 5 && isOpen(business, jstTime(day, 17, 0)) && isOpen(business, jstTime(monday, 9, 30)) && isOpen(business, jstTime(monday, 11, 59))) {
-      return { friday: day, monday };
-    }
-  }
-  throw new Error('no working Friday within 120 days');
+/**
+ * From the business calendar: the next Friday on which the desk is open from 17:00 and closes at
+ * 17:30, stays closed until it opens at 09:30 on the Monday after, and stays open on that Monday
+ * until past 12:01. A holiday or closed date on either day, or in between, moves it a week on.
+ */
+async function nextWorkingFriday(): Promise<{ friday: string; monday: string }> {
+  const from = (await env.currentTimeMs()) + AHEAD;
+  const friday = firstDay(tz, from, 'working Friday 17:00-17:30 followed by a working Monday 09:30-12:01', (date) => {
+    if (weekdayOf(date) !== 5 || wall(date, '17:00') < from) return false;
+    const monday = addDays(date, 3);
+    return (
+      openThroughout(business, wall(date, '17:00'), wall(date, '17:30')) &&
+      nextOpening(business, wall(date, '17:30')) === wall(monday, '09:30') &&
+      openThroughout(business, wall(monday, '09:30'), wall(monday, '12:01'))
+    );
+  });
+  return { friday, monday: addDays(friday, 3) };
 }
 
 /** The test server's clock runs on in real time between skips: allow a few seconds. */
@@ -97,23 +98,23 @@ async function answer(number: string, handle: Awaited<ReturnType<typeof open>>['
 describe('SLA clocks in business hours', () => {
   it('a P3 ticket created on a Friday at 17:00 is not breached on Monday at 09:00; warns at 80% and breaches at the business minute', async () => {
     const { friday, monday } = await nextWorkingFriday();
-    await skipTo(jstTime(friday, 17, 0));
+    await skipTo(env, wall(friday, '17:00'));
     const { number, handle } = await open('P3');
 
     // Friday 17:00-17:30 used 30 minutes of the 3 h first-response budget.
-    await skipTo(jstTime(monday, 9, 0));
+    await skipTo(env, wall(monday, '09:00'));
     const onMonday = await clock(handle, 'firstResponse');
     expect(onMonday.report.status).toBe('on_track');
     expectNear(onMonday.clock.businessMsLeft, 2.5 * HOUR);
-    expectNear(Date.parse(onMonday.clock.dueAt!), jstTime(monday, 12, 0));
+    expectNear(Date.parse(onMonday.clock.dueAt!), wall(monday, '12:00'));
 
     // 80% of 3 h = 2 h 24 m: 30 m on Friday + 1 h 54 m from 09:30 = Monday 11:24.
-    await skipTo(jstTime(monday, 11, 23));
+    await skipTo(env, wall(monday, '11:23'));
     expect((await handle.query(ticketQuery)).slaStatus).toBe('on_track');
-    await skipTo(jstTime(monday, 11, 25));
+    await skipTo(env, wall(monday, '11:25'));
     expect((await handle.query(ticketQuery)).slaStatus).toBe('warning');
 
-    await skipTo(jstTime(monday, 12, 1));
+    await skipTo(env, wall(monday, '12:01'));
     const breached = await handle.query(ticketQuery);
     expect(breached).toMatchObject({ slaStatus: 'breached', supportLevel: 'L2' });
     const events = await eventually(async () => {
@@ -122,15 +123,14 @@ describe('SLA clocks in business hours', () => {
     });
     const warning = events.find((e) => e.kind === 'warning')!;
     const breach = events.find((e) => e.kind === 'breach')!;
-    expectNear(warning.deadline!.getTime(), jstTime(monday, 11, 24));
-    expectNear(breach.deadline!.getTime(), jstTime(monday, 12, 0));
+    expectNear(warning.deadline!.getTime(), wall(monday, '11:24'));
+    expectNear(breach.deadline!.getTime(), wall(monday, '12:00'));
     expect([breach.clock, breach.level_from, breach.level_to]).toEqual(['firstResponse', 'L1', 'L2']);
   });
 
   it('a follow-up starts the update clock and an answer stops it; waiting on the customer pauses resolution', async () => {
-    const { friday, monday } = await nextWorkingFriday();
-    await skipTo(jstTime(monday + 7 * DAY, 10, 0));
-    void friday;
+    // P1 runs on its own calendar: from the next 10:00 on which it stays open for the 10 h 10 m this test spans, and more.
+    await skipTo(env, nextOpenStretch([calendarFor(policy, 'P1')], (await env.currentTimeMs()) + AHEAD, '10:00', 11 * HOUR));
     const { number, handle } = await open('P1');
     await handle.executeUpdate(actionUpdate('acknowledge'), { args: [{ actor: alice }] });
     await answer(number, handle);
@@ -163,8 +163,8 @@ describe('SLA clocks in business hours', () => {
   });
 
   it('a priority change keeps the business time already used', async () => {
-    const { monday } = await nextWorkingFriday();
-    await skipTo(jstTime(monday + 14 * DAY, 10, 0));
+    // From the next 10:00 on which both calendars are open for the 2 h this test counts (and a few minutes more).
+    await skipTo(env, nextOpenStretch([calendarFor(policy, 'P4'), calendarFor(policy, 'P2')], (await env.currentTimeMs()) + AHEAD, '10:00', 2 * HOUR + 5 * MINUTE));
     const start = await env.currentTimeMs();
     const { handle } = await open('P4');
     await env.sleep(HOUR);

@@ -2,7 +2,7 @@
 // as new, carrying its state and its clocks. On the dev server, because the
 // time-skipping test server does not report the history length to workflows.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openTicket, ticketWorkflowId } from '../../activities/open-ticket';
+import { openTicket, ticketWorkflowId } from '../../lib/open-ticket';
 import { storeArticle } from '../../db/articles';
 import { loadSlaPolicy } from '../../lib/sla-policy';
 import type { ticketWorkflow } from '../../workflows/ticket';

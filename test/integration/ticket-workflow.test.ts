@@ -3,7 +3,7 @@
 // end of the workflow after that, and refused signals.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTicket, ticketWorkflowId, type TicketStarter } from '../../activities/open-ticket';
+import { openTicket, ticketWorkflowId, type TicketStarter } from '../../lib/open-ticket';
 import { storeArticle } from '../../db/articles';
 import { loadSlaPolicy } from '../../lib/sla-policy';
 import type { ticketWorkflow } from '../../workflows/ticket';

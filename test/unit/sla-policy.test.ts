@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parsePolicy, type SlaPolicy } from '../../workflows/sla/policy';
+import { formatDuration, parseBusinessDuration, parsePolicy, type SlaPolicy } from '../../workflows/sla/policy';
 
 const H = 3_600_000;
 const shipped = () => JSON.parse(readFileSync(new URL('../../workflows/sla/default-policy.json', import.meta.url), 'utf8'));
@@ -56,21 +56,21 @@ describe('durations', () => {
     ['5s', 5_000],
     ['1h0m30s', H + 30_000],
   ])('reads %s', (text, ms) => {
-    expect(parseDuration(text)).toEqual({ ok: true, ms });
+    expect(parseBusinessDuration(text)).toEqual({ ok: true, ms });
   });
 
   it.each(['', '2x', 'h', '1.5h', '2 h', '30m1h', '-1h', '2H'])('refuses %j', (text) => {
-    expect(parseDuration(text)).toEqual({ ok: false, error: `"${text}" is not a duration like "2h" or "30m"` });
+    expect(parseBusinessDuration(text)).toEqual({ ok: false, error: `"${text}" is not a duration like "2h" or "30m"` });
   });
 
   it('refuses days, which mean different things on a business calendar', () => {
-    const result = parseDuration('3d');
+    const result = parseBusinessDuration('3d');
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/days.*write hours/);
   });
 
   it('refuses zero', () => {
-    expect(parseDuration('0h')).toEqual({ ok: false, error: '"0h" must be longer than zero' });
+    expect(parseBusinessDuration('0h')).toEqual({ ok: false, error: '"0h" must be longer than zero' });
   });
 
   it('formats back', () => {

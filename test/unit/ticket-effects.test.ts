@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { staffAddress } from '../../activities/outbound-mail/notices';
 import { loadSlaPolicy } from '../../lib/sla-policy';
-import { reactToAlarm, SLA_CLOCK } from '../../workflows/ticket-effects';
+import { effectsOfCommand, reactToAlarm, SLA_CLOCK } from '../../workflows/ticket-effects';
 import { newTicketState } from '../../workflows/ticket-rules';
 import type { TicketState } from '../../workflows/ticket-types';
 
@@ -53,5 +53,27 @@ describe('staffAddress', () => {
     expect(staffAddress('queue:maintenance-support', 'support@desk.example.jp')).toBe('maintenance-support@desk.example.jp');
     expect(staffAddress('user:bob@partner.example', 'support@desk.example.jp')).toBe('bob@partner.example');
     expect(staffAddress('l2@support.example', 'support@desk.example.jp')).toBe('l2@support.example');
+  });
+});
+
+describe('effectsOfCommand', () => {
+  const alice = { user: 'alice', role: 'agent' as const, level: 'L1' as const };
+  const line = { kind: 'x', detail: {} };
+
+  it('always records the history line first', () => {
+    expect(effectsOfCommand({ type: 'assignQueue', actor: alice, queue: 'q' }, line)).toEqual([{ kind: 'event', event: line }]);
+  });
+
+  it('a receipt notice is mailed after acknowledging, by its sender', () => {
+    expect(effectsOfCommand({ type: 'acknowledge', actor: alice }, line)).toEqual([{ kind: 'event', event: line }, { kind: 'receiptNotice', author: 'alice' }]);
+  });
+
+  it('the approved memo is mailed as the answer', () => {
+    expect(effectsOfCommand({ type: 'sendAnswer', actor: alice, memoId: '7' }, line).slice(1)).toEqual([{ kind: 'answer', author: 'alice', memoId: '7' }]);
+  });
+
+  it('marking spam trains the filter; closing mails nothing', () => {
+    expect(effectsOfCommand({ type: 'markSpam', actor: alice }, line).slice(1)).toEqual([{ kind: 'trainSpam' }]);
+    expect(effectsOfCommand({ type: 'close', actor: alice, resolution: 'r' }, line).slice(1)).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
  * "2h", "30m", "1h30m", "90m", "5s" → ms. Days are refused on purpose: on a business calendar
  * a "day" could mean 24 h or one working day, so the policy must say hours ("24h").
  */
-export function parseDuration(text: string): { ok: true; ms: number } | { ok: false; error: string } {
+export function parseBusinessDuration(text: string): { ok: true; ms: number } | { ok: false; error: string } {
   const m = DURATION.exec(text);
   if (text === '' || !m) {
     if (/^\d+d/.test(text)) {
@@ -55,7 +55,7 @@ export function parseDuration(text: string): { ok: true; ms: number } | { ok: fa
   return { ok: true, ms };
 }
 
-/** ms → "1h30m" / "5s" (the inverse of parseDuration, for messages). */
+/** ms → "1h30m" / "5s" (the inverse of parseBusinessDuration, for messages). */
 export function formatDuration(ms: number): string {
   const totalSeconds = Math.round(Math.abs(ms) / 1000);
   const h = Math.floor(totalSeconds / 3600);
@@ -310,7 +310,7 @@ function parseTargets(
   for (const target of TARGETS) {
     const text = c.string(obj[target], `${path}.${target}`);
     if (text === undefined) continue;
-    const parsed = parseDuration(text);
+    const parsed = parseBusinessDuration(text);
     if (parsed.ok) ms[target] = parsed.ms;
     else c.fail(`${path}.${target}`, parsed.error);
   }

@@ -72,6 +72,13 @@ export class TicketSla {
     };
   }
 
+  /** The nearest deadline of any running clock: the console's lists are sorted by it. */
+  nextDueAt(nowMs: number): string | undefined {
+    if (!this.clocks) return undefined;
+    const due = Object.values(slaView(this.clocks, nowMs)).map((clock) => clock.dueAt).filter((d): d is string => d !== undefined);
+    return due.sort()[0];
+  }
+
   /** Current deadlines for the FirstResponseDueAt / ResolutionDueAt search attributes. */
   dueAt(nowMs: number): { firstResponse?: string; resolution?: string } {
     if (!this.clocks) return {};

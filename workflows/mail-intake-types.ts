@@ -1,7 +1,7 @@
 // What the mail intake's workflow, activities and callers say to each other.
 // Types only: the workflow sandbox imports this file.
 
-import type { Customer } from '../../workflows/ticket-types';
+import type { Customer } from './ticket-types';
 
 export type IntakeOutcome = 'ticket' | 'follow-up' | 'spam' | 'ignored';
 

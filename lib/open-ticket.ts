@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { markArticleRefused, moveArticle, storeArticle } from '../db/articles';
 import type { Database } from '../db/schema';
 import { allocateTicketNumber } from '../db/ticket-numbers';
-import { ticketRecordActivities } from './ticket-records';
+import { ticketRecordActivities } from '../activities/ticket-records';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
@@ -86,7 +86,16 @@ async function workflowExists(starter: TicketStarter, number: string): Promise<b
 
 async function ticketFromWorkflow(starter: TicketStarter, number: string): Promise<TicketState> {
   const row = await starter.db.selectFrom('tickets').select('state').where('number', '=', number).executeTakeFirstOrThrow();
-  return row.state as unknown as TicketState;
+  return row.state;
+}
+
+/** What the Temporal UI shows for a ticket from its start: summary in the list, details on its page. */
+export function ticketStaticDisplay(ticket: TicketState): { staticSummary: string; staticDetails: string } {
+  const customer = ticket.customer.name ? `${ticket.customer.name} <${ticket.customer.email}>` : ticket.customer.email;
+  return {
+    staticSummary: `#${ticket.number} ${ticket.priority} ${ticket.subject}`.slice(0, 400),
+    staticDetails: [`**Ticket** #${ticket.number}`, `**Customer** ${customer}`, `**Channel** ${ticket.channel}`, `**Priority** ${ticket.priority}`].join('\n'),
+  };
 }
 
 /**
@@ -104,6 +113,8 @@ export async function launchTicket(starter: TicketStarter, firstArticleId: strin
       workflowId: ticketWorkflowId(ticket.number),
       taskQueue: starter.taskQueue,
       args: [{ ticket, settings: starter.settings, slaPolicy: starter.slaPolicy, firstArticleId }],
+      // The Temporal UI's workflow list then reads like a ticket list; the workflow keeps its current details itself.
+      ...ticketStaticDisplay(ticket),
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -1,0 +1,190 @@
+// Mail the intake must take in although it is unusual: an mbox "From " line
+// before a long header block (procmail, .forward pipes, mbox exports), a NUL
+// byte in a text part, and bytes that are not a mail at all. Each is stored raw
+// exactly as it came and becomes a ticket; only an empty body is refused.
+import { spawn } from 'node:child_process';
+import type { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { intakeOutcome, mailboxClient, startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
+
+let env: IntakeEnv;
+let agentClient: ImapFlow;
+
+beforeAll(async () => {
+  env = await startIntakeEnv();
+  agentClient = await mailboxClient(env.greenMail);
+}, 300_000);
+
+afterAll(async () => {
+  await agentClient?.logout().catch(() => {});
+  await env?.stop();
+});
+
+async function postMail(raw: Buffer) {
+  const response = await fetch(`${env.stack.apiUrl}/api/intake/mail`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.stack.tokens.ivan}`, 'content-type': 'message/rfc822' },
+    body: new Uint8Array(raw),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+function pipe(raw: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/helpdesk.js', 'intake'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: inject('databaseUrl'),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: env.stack.taskQueue,
+        SUPPORT_ADDRESS: SUPPORT,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(raw);
+  });
+}
+
+async function articlesOf(number: string) {
+  const got = await env.stack.call('alice', 'GET', `/api/tickets/${number}/articles`);
+  expect(got.status).toBe(200);
+  return got.body.articles as any[];
+}
+
+/** The bytes the desk stored for the mail that made this ticket. */
+async function storedRawOf(number: string): Promise<Buffer> {
+  const row = await env.stack.db
+    .selectFrom('intake_messages')
+    .innerJoin('raw_messages', 'raw_messages.id', 'intake_messages.raw_message_id')
+    .select('raw_messages.raw')
+    .where('intake_messages.ticket_number', '=', number)
+    .executeTakeFirstOrThrow();
+  return row.raw;
+}
+
+/** An mbox "From " line, then 60 Received lines (well over 4 KB of headers), then the mail. */
+function mboxMail(tag: string): { raw: Buffer; messageId: string; subject: string } {
+  const messageId = `<long-headers-${tag}-${env.run}@example.com>`;
+  const subject = `Long headers via ${tag} ${env.run}`;
+  const received = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `Received: from relay${i}.example.net (relay${i}.example.net [192.0.2.${i + 1}])\r\n` +
+      `\tby mx${i}.desk.test (Postfix) with ESMTPS id 4Xk${i}Qz7m${i}; Mon, 1 Dec 2026 10:00:${String(i).padStart(2, '0')} +0900\r\n`,
+  ).join('');
+  const raw = Buffer.from(
+    'From sender@example.com Mon Dec  1 10:00:00 2026\r\n' +
+      received +
+      'From: Sender Example <sender@example.com>\r\n' +
+      `To: ${SUPPORT}\r\n` +
+      `Subject: ${subject}\r\n` +
+      `Message-ID: ${messageId}\r\n` +
+      'Date: Mon, 1 Dec 2026 10:00:00 +0900\r\n' +
+      'MIME-Version: 1.0\r\n' +
+      'Content-Type: text/plain; charset=utf-8\r\n' +
+      '\r\n' +
+      'The server does not start since yesterday.\r\n',
+    'utf8',
+  );
+  expect(raw.indexOf('\r\n\r\n')).toBeGreaterThan(4096);
+  return { raw, messageId, subject };
+}
+
+describe('a mail beginning with an mbox From_ line and more than 4 KB of headers', () => {
+  it('POST /api/intake/mail makes it a ticket, its headers read, its raw bytes stored as posted', async () => {
+    const { raw, subject } = mboxMail('api');
+    const posted = await postMail(raw);
+    expect(posted).toMatchObject({ status: 200, body: { outcome: 'ticket', number: expect.any(String) } });
+    const number = posted.body.number as string;
+    const ticket = await env.stack.call('alice', 'GET', `/api/tickets/${number}`);
+    expect(ticket.body).toMatchObject({ subject, customer: { email: 'sender@example.com', name: 'Sender Example' } });
+    const [article] = await articlesOf(number);
+    expect(article.body).toContain('The server does not start');
+    expect(article.mail_problems).toBeNull();
+    expect((await storedRawOf(number)).equals(raw)).toBe(true);
+  });
+
+  it('npx helpdesk intake (a procmail or .forward pipe) reads its headers too', async () => {
+    const { raw, subject } = mboxMail('pipe');
+    const piped = await pipe(raw);
+    expect(piped.code).toBe(0);
+    const answer = JSON.parse(piped.stdout) as { outcome: string; number: string };
+    expect(answer.outcome).toBe('ticket');
+    const ticket = await env.stack.call('alice', 'GET', `/api/tickets/${answer.number}`);
+    expect(ticket.body).toMatchObject({ subject, customer: { email: 'sender@example.com' } });
+    expect((await storedRawOf(answer.number)).equals(raw)).toBe(true);
+  });
+
+  it('from the IMAP mailbox too', async () => {
+    const { raw, messageId, subject } = mboxMail('imap');
+    await agentClient.append('INBOX', raw);
+    env.intake!.poller!.poke();
+    const record = await intakeOutcome(env.stack, messageId);
+    expect(record.outcome).toBe('ticket');
+    const ticket = await env.stack.call('alice', 'GET', `/api/tickets/${record.ticket_number}`);
+    expect(ticket.body).toMatchObject({ subject, customer: { email: 'sender@example.com' } });
+  });
+});
+
+describe('a NUL byte in a text part', () => {
+  it('becomes a ticket whose article text lacks the NUL and says it was removed; the raw bytes keep it', async () => {
+    const messageId = `<nul-${env.run}@example.com>`;
+    const raw = Buffer.concat([
+      Buffer.from(
+        'From: Nul Sender <nul@example.com>\r\n' +
+          `To: ${SUPPORT}\r\n` +
+          'Subject: A log excerpt\r\n' +
+          `Message-ID: ${messageId}\r\n` +
+          'MIME-Version: 1.0\r\n' +
+          'Content-Type: text/plain; charset=utf-8\r\n' +
+          'Content-Transfer-Encoding: 8bit\r\n' +
+          '\r\n' +
+          'The log says: before',
+      ),
+      Buffer.from([0x00]),
+      Buffer.from('after. ログです。\r\n'),
+    ]);
+    const posted = await postMail(raw);
+    expect(posted).toMatchObject({ status: 200, body: { outcome: 'ticket', number: expect.any(String) } });
+    const number = posted.body.number as string;
+    const [article] = await articlesOf(number);
+    expect(article.body).not.toContain('\u0000');
+    expect(article.body).toContain('The log says: beforeafter. ログです。');
+    expect(article.mail_problems).toEqual(expect.arrayContaining([expect.stringMatching(/body text.*1 NUL/)]));
+    const stored = await storedRawOf(number);
+    expect(stored.equals(raw)).toBe(true);
+    expect(stored.includes(0x00)).toBe(true);
+  });
+});
+
+describe('bodies that are not a mail', () => {
+  it('200 bytes of garbage are stored as they came and become a ticket that says what was wrong; an empty body is 400', async () => {
+    // A fixed pseudo-random sequence (a NUL, high bytes, line breaks), the same every run but for its last 8 bytes.
+    let seed = 0x2f6b1d;
+    const garbage = Buffer.from(Array.from({ length: 192 }, (_, i) => (i === 3 ? 0 : ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff)));
+    const raw = Buffer.concat([Buffer.from([0xff, 0xfe, 0x01]), garbage.subarray(3), Buffer.from(env.run, 'latin1')]);
+    expect(raw.length).toBe(200);
+    const posted = await postMail(raw);
+    expect(posted).toMatchObject({ status: 200, body: { outcome: 'ticket', number: expect.any(String) } });
+    const number = posted.body.number as string;
+    expect((await storedRawOf(number)).equals(raw)).toBe(true);
+    const ticket = await env.stack.call('alice', 'GET', `/api/tickets/${number}`);
+    expect(ticket.body).toMatchObject({ subject: '(not a mail)', channel: 'email', status: expect.any(String) });
+    const [article] = await articlesOf(number);
+    expect(article.mail_problems).toEqual(expect.arrayContaining([expect.stringMatching(/not a mail/)]));
+    expect(article.body).not.toContain('\u0000');
+    // The same bytes again: the same ticket (the intake key is the bytes' SHA-256).
+    expect(await postMail(raw)).toEqual(posted);
+
+    // Only an empty body is refused.
+    const empty = await postMail(Buffer.alloc(0));
+    expect(empty.status).toBe(400);
+    expect(empty.body.detail).toMatch(/empty/);
+  });
+});

@@ -1,0 +1,289 @@
+// The agent console: server-rendered pages on the API's own app and port.
+// Pages read the read model and the ticket's workflow; every action is the
+// matching API request made in-process (web/act.ts), so the console adds no
+// rules of its own. Live updates come over one SSE stream per tab (web/live).
+import { randomBytes } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { ApiDeps, ApiEnv } from '../api/env';
+import { TicketGateway } from '../api/ticket-gateway';
+import { articlesOf } from '../db/articles';
+import { outboundMailOf, ticketEventsOf } from '../db/ticket-events';
+import { ticketList, ticketListCounts, TICKET_LISTS, type TicketList } from '../db/ticket-lists';
+import { endSession, startSession } from '../db/sessions';
+import { throttledSignIn } from '../db/sign-in-failures';
+import { log } from '../lib/log';
+import { SLA_STATUSES, type Actor, type SlaStatus } from '../workflows/ticket-types';
+import { actThroughApi, readThroughApi } from './act';
+import { consoleAssets } from './assets';
+import { labelsFor, LANGUAGE_COOKIE, pickLanguage, type Labels } from './i18n';
+import { deskEventsHandler } from './live/events-route';
+import { previewMemoCharset } from './memo-preview';
+import { LoginPage } from './pages/login';
+import { SlaPage, type SlaSummary } from './pages/sla-page';
+import { TicketListPageView, TicketRows } from './pages/ticket-list';
+import { MemoPreviewText, TicketLive, TicketPage, type TicketPageData } from './pages/ticket-page';
+import { requireSession, sameToken, setSessionCookie, mayUseConsole, type ConsoleEnv, type ConsoleSession } from './session';
+import { CONSOLE_ACTIONS, apiRequestFor, type ConsoleAction } from './ticket-actions';
+
+const LOGIN_CSRF_COOKIE = 'hd_login_csrf';
+const PAGE_SIZE = 50;
+
+export interface ConsoleDeps extends ApiDeps {
+  /** The API app itself: console actions are its requests. */
+  api: Hono<ApiEnv>;
+}
+
+export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
+  const tickets = new TicketGateway(deps.temporal, deps.db);
+  const session = requireSession(deps.db);
+  const t = (c: Context) => labelsFor(pickLanguage(getCookie(c, LANGUAGE_COOKIE), c.req.header('accept-language')));
+  const timeZone = deps.config.timeZone;
+
+  consoleAssets(app);
+
+  app.get('/language/:lang', (c) => {
+    const lang = c.req.param('lang') === 'en' ? 'en' : 'ja';
+    setCookie(c, LANGUAGE_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86_400 });
+    return c.redirect(localPath(c.req.query('back')), 303);
+  });
+
+  app.get('/login', (c) => {
+    const csrf = randomBytes(24).toString('base64url');
+    setCookie(c, LOGIN_CSRF_COOKIE, csrf, { path: '/login', httpOnly: true, sameSite: 'Strict' });
+    const labels = t(c);
+    return c.html(<LoginPage t={labels} csrf={csrf} next={localPath(c.req.query('next'))} message={c.req.query('expired') ? labels.signIn.expired : undefined} />);
+  });
+
+  app.post('/login', async (c) => {
+    const labels = t(c);
+    const form = await c.req.parseBody();
+    const user = String(form.user ?? '').trim();
+    const next = localPath(String(form.next ?? '/'));
+    const ip = addressOf(c);
+    const again = (status: 400 | 401 | 403 | 429, message: string) => {
+      const csrf = randomBytes(24).toString('base64url');
+      setCookie(c, LOGIN_CSRF_COOKIE, csrf, { path: '/login', httpOnly: true, sameSite: 'Strict' });
+      return c.html(<LoginPage t={labels} csrf={csrf} next={next} message={message} user={user} />, status);
+    };
+    // A sign-in form posted from another site carries no matching cookie (login CSRF).
+    if (!sameToken(String(form._csrf ?? ''), getCookie(c, LOGIN_CSRF_COOKIE) ?? '')) return again(403, labels.errors.csrf);
+    // Counted before the password is checked, under a lock: parallel guesses cannot slip past the limit.
+    const { actor, waitMs } = await throttledSignIn(deps.db, user, String(form.password ?? ''), ip);
+    if (waitMs > 0) {
+      await auditSignIn(deps, { user, ip, status: 429, outcome: `slowed down: wait ${Math.ceil(waitMs / 1000)} s` });
+      return again(429, labels.signIn.slowDown(Math.ceil(waitMs / 1000)));
+    }
+    if (!actor) {
+      await auditSignIn(deps, { user, ip, status: 401, outcome: 'wrong user name or password' });
+      return again(401, labels.signIn.failed);
+    }
+    if (!mayUseConsole(actor)) {
+      await auditSignIn(deps, { user, ip, status: 403, outcome: `role ${actor.role} may not use the console`, actor });
+      return again(403, labels.signIn.notForRole);
+    }
+    const started = await startSession(deps.db, actor.user, ip);
+    setSessionCookie(c, started.id);
+    deleteCookie(c, LOGIN_CSRF_COOKIE, { path: '/login' });
+    await auditSignIn(deps, { user, ip, status: 303, outcome: 'ok', actor });
+    return c.redirect(next, 303);
+  });
+
+  app.post('/logout', session, async (c) => {
+    const current = c.get('session')!;
+    await endSession(deps.db, current.id);
+    deleteCookie(c, 'hd_session', { path: '/' });
+    await auditSignIn(deps, { user: current.actor.user, ip: addressOf(c), status: 303, outcome: 'signed out', actor: current.actor, action: 'console.signOut' });
+    return c.redirect('/login', 303);
+  });
+
+  app.get('/', session, (c) => c.redirect('/tickets?view=mine', 303));
+
+  if (deps.changes) app.get('/events', session, deskEventsHandler(deps.changes));
+
+  const listParams = (c: Context) => {
+    const view = (TICKET_LISTS as readonly string[]).includes(c.req.query('view') ?? '') ? (c.req.query('view') as TicketList) : 'mine';
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const q = (c.req.query('q') ?? '').slice(0, 200);
+    const sla = (SLA_STATUSES as readonly string[]).includes(c.req.query('sla') ?? '') ? (c.req.query('sla') as SlaStatus) : undefined;
+    return { view, page, q: q || undefined, slaStatus: sla };
+  };
+
+  app.get('/tickets', session, async (c) => {
+    const { view, page, q, slaStatus } = listParams(c);
+    const current = c.get('session')!;
+    const now = new Date();
+    const [result, counts] = await Promise.all([
+      ticketList(deps.db, view, { me: current.actor.user, q, slaStatus, page, pageSize: PAGE_SIZE, now }),
+      ticketListCounts(deps.db, current.actor.user, now),
+    ]);
+    const labels = t(c);
+    const here = c.req.path + new URL(c.req.url).search;
+    return c.html(
+      <TicketListPageView
+        t={labels}
+        list={view}
+        q={q}
+        page={page}
+        pageSize={PAGE_SIZE}
+        result={result}
+        now={now}
+        timeZone={timeZone}
+        frame={{ t: labels, title: '', session: current, current: view, counts, here }}
+      />,
+    );
+  });
+
+  app.get('/tickets/rows', session, async (c) => {
+    const { view, page, q, slaStatus } = listParams(c);
+    const now = new Date();
+    const result = await ticketList(deps.db, view, { me: c.get('session')!.actor.user, q, slaStatus, page, pageSize: PAGE_SIZE, now });
+    return c.html(<TicketRows t={t(c)} list={view} q={q} page={page} pageSize={PAGE_SIZE} result={result} now={now} timeZone={timeZone} />);
+  });
+
+  app.get('/tickets/counts', session, async (c) => c.json(await ticketListCounts(deps.db, c.get('session')!.actor.user)));
+
+  async function pageData(number: string): Promise<TicketPageData> {
+    const ticket = await tickets.view(number);
+    const [sla, articles, events, mails] = await Promise.all([
+      tickets.sla(number).catch((error) => {
+        // A ticket whose workflow has ended or does not answer still shows its thread.
+        log.debug({ err: error, number }, 'console: no SLA view');
+        return undefined;
+      }),
+      articlesOf(deps.db, number),
+      ticketEventsOf(deps.db, number),
+      outboundMailOf(deps.db, number),
+    ]);
+    return { ticket, sla, articles, events, mails };
+  }
+
+  const validNumber = (number: string) => /^\d{1,20}$/.test(number);
+
+  app.get('/tickets/:number', session, async (c) => {
+    const number = c.req.param('number');
+    const labels = t(c);
+    if (!validNumber(number)) return c.notFound();
+    const current = c.get('session')!;
+    const [data, counts] = await Promise.all([pageData(number), ticketListCounts(deps.db, current.actor.user)]);
+    return c.html(<TicketPage t={labels} data={data} actor={current.actor} now={new Date()} timeZone={timeZone} frame={{ t: labels, title: '', session: current, counts, here: c.req.path }} />);
+  });
+
+  app.get('/tickets/:number/live', session, async (c) => {
+    const number = c.req.param('number');
+    if (!validNumber(number)) return c.notFound();
+    return c.html(<TicketLive t={t(c)} data={await pageData(number)} actor={c.get('session')!.actor} now={new Date()} timeZone={timeZone} />);
+  });
+
+  app.post('/tickets/:number/do/:action', session, async (c) => {
+    const number = c.req.param('number');
+    const action = c.req.param('action') as ConsoleAction;
+    if (!validNumber(number) || !CONSOLE_ACTIONS.includes(action)) return c.notFound();
+    const current = c.get('session')!;
+    const form = stringsOf(await c.req.parseBody());
+    const request = apiRequestFor(number, action, form);
+    const outcome = await actThroughApi(deps.api, c, current.actor, { ...request, idempotencyKey: form.idempotencyKey });
+    const failure = outcome.ok ? undefined : { action, memoId: form.memoId, message: outcome.detail || outcome.title };
+    const labels = t(c);
+    const data = await pageData(number);
+    if (c.req.header('hx-request')) {
+      return c.html(<TicketLive t={labels} data={data} actor={current.actor} now={new Date()} timeZone={timeZone} failure={failure} />);
+    }
+    if (!failure) return c.redirect(`/tickets/${number}`, 303);
+    return c.html(<TicketPage t={labels} data={data} actor={current.actor} now={new Date()} timeZone={timeZone} failure={failure} frame={{ t: labels, title: '', session: current, here: `/tickets/${number}` }} />, 422);
+  });
+
+  app.post('/tickets/:number/memo-preview', session, async (c) => {
+    const form = stringsOf(await c.req.parseBody());
+    const preview = previewMemoCharset(form.body ?? '', { charset: deps.config.mail.charset, fallback: deps.config.mail.charsetFallback });
+    return c.html(<MemoPreviewText t={t(c)} preview={preview} />);
+  });
+
+  // Files and raw mail, as the API serves them (same checks, same headers).
+  app.get('/tickets/:number/articles/:id/attachments/:n', session, (c) =>
+    readThroughApi(deps.api, c, c.get('session')!.actor, `/api/tickets/${c.req.param('number')}/articles/${c.req.param('id')}/attachments/${c.req.param('n')}`),
+  );
+  app.get('/tickets/:number/articles/:id/raw', session, (c) =>
+    readThroughApi(deps.api, c, c.get('session')!.actor, `/api/tickets/${c.req.param('number')}/articles/${c.req.param('id')}/raw`),
+  );
+
+  app.get('/sla', session, async (c) => {
+    const current = c.get('session')!;
+    const labels = t(c);
+    if (current.actor.role !== 'manager') return c.html(<p>{labels.errors.forbidden}</p>, 403);
+    const period = periodOf(c.req.query('from'), c.req.query('to'));
+    const today = startOfToday(timeZone);
+    const [summary, todays] = await Promise.all([
+      slaSummary(c, current.actor, period.from, period.to),
+      slaSummary(c, current.actor, today.toISOString(), new Date().toISOString()),
+    ]);
+    return c.html(
+      <SlaPage t={labels} summary={summary} today={todays} period={period} temporalUiUrl={deps.config.temporal.uiUrl} namespace={deps.config.temporal.namespace} frame={{ t: labels, title: '', session: current, current: 'sla', here: '/sla' }} />,
+    );
+  });
+
+  async function slaSummary(c: Context, actor: Actor, from: string, to: string): Promise<SlaSummary> {
+    const response = await readThroughApi(deps.api, c, actor, `/api/sla/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    if (!response.ok) throw new Error(`SLA summary: HTTP ${response.status}`);
+    return (await response.json()) as SlaSummary;
+  }
+}
+
+/** Only paths on this site: a `next` of `//evil.example` or `https://…` must not redirect away. */
+function localPath(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+function addressOf(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+function stringsOf(form: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+function periodOf(from: string | undefined, to: string | undefined): { from: string; to: string } {
+  const end = to && !Number.isNaN(Date.parse(to)) ? new Date(to) : new Date();
+  const start = from && !Number.isNaN(Date.parse(from)) ? new Date(from) : new Date(end.getTime() - 30 * 86_400_000);
+  return { from: start.toISOString(), to: end.toISOString() };
+}
+
+/** Midnight today in the desk's time zone. */
+function startOfToday(timeZone: string, now = new Date()): Date {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const wallNow = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const offset = wallNow - Math.floor(now.getTime() / 1000) * 1000;
+  return new Date(Date.UTC(get('year'), get('month') - 1, get('day')) - offset);
+}
+
+async function auditSignIn(
+  deps: ApiDeps,
+  line: { user: string; ip: string | undefined; status: number; outcome: string; actor?: Actor; action?: string },
+): Promise<void> {
+  try {
+    await deps.db
+      .insertInto('audit_log')
+      .values({
+        user_name: line.user.slice(0, 64) || null,
+        role: line.actor?.role ?? null,
+        ip: line.ip ?? null,
+        method: 'POST',
+        path: line.action === 'console.signOut' ? '/logout' : '/login',
+        action: line.action ?? 'console.signIn',
+        ticket_number: null,
+        status: line.status,
+        outcome: line.outcome,
+      })
+      .execute();
+  } catch (error) {
+    log.error({ err: error, audit: { ...line, actor: undefined } }, 'could not write the audit log');
+  }
+}
+
+export type { ConsoleSession, Labels };

@@ -1,0 +1,21 @@
+// Every string the console shows in Japanese: the desk's default language.
+export const ja = {
+  lang: 'ja' as 'ja' | 'en',
+  appName: 'ヘルプデスク',
+  signIn: { title: 'サインイン', userName: 'ユーザー名', password: 'パスワード', submit: 'サインイン', failed: 'ユーザー名またはパスワードが違います。', slowDown: (s: number) => `試行が多すぎます。${s} 秒後にもう一度お試しください。`, notForRole: 'このロールはコンソールを使えません（API をお使いください）。', signOut: 'サインアウト', expired: 'セッションが切れました。もう一度サインインしてください。' },
+  nav: { mine: '自分の担当', new: '新規・未割当', review: 'レビュー待ち', waiting: '顧客の返信待ち', warning: 'SLA 警告', breached: 'SLA 違反', L1: 'L1', L2: 'L2', L3: 'L3', closed: '最近クローズ', search: '検索', sla: 'SLA 状況', language: 'English' },
+  list: { number: '番号', subject: '件名', customer: '顧客', status: '状態', priority: '優先度', level: 'レベル', owner: '担当者', timeLeft: '残り時間', empty: '該当するチケットはありません。', count: (n: number) => `${n} 件`, prev: '前へ', next: '次へ', searchPlaceholder: '番号・件名・顧客のアドレスまたは名前', noClock: '—' },
+  status: { new: '新規', open: 'オープン', in_progress: '対応中', in_review: 'レビュー中', approved: '承認済み', waiting_customer: '顧客返信待ち', closed: 'クローズ' },
+  sla: { on_track: '期限内', warning: '警告', breached: '違反', paused: '一時停止', met: '達成' },
+  clocks: { firstResponse: '一次回答', update: '更新', resolution: '解決' },
+  clockState: { running: '計測中', paused: '一時停止', stopped: '停止', not_started: '未開始', met: '達成', missed: '未達' } as Record<string, string>,
+  ticket: { queue: 'キュー', owner: '担当者', customer: '顧客', priority: '優先度', level: 'レベル', status: '状態', created: '作成', due: '期限', left: '残り', thread: 'スレッド', clocks: 'SLA', none: 'なし', actions: '操作', suspect: 'スパムの疑い', raw: '元のメール', problems: 'デコードできなかった部分', spamScore: 'スパムスコア', attachments: '添付ファイル', from: '差出人', to: '宛先', cc: 'Cc', charset: '文字コード', refused: '拒否された操作', reviewedBy: (who: string) => `レビュー: ${who}`, comment: 'コメント', ownMemo: '自分のメモは承認できません（別のレビュアーが承認します）。' },
+  kinds: { inquiry: '問い合わせ', follow_up: '顧客からの返信', phone_call: '電話', memo: 'メモ', receipt_notice: '受付通知', answer: '回答', notice: '通知', note: 'メモ（システム）', event: '履歴' } as Record<string, string>,
+  events: { assignQueue: 'キュー設定', reviewMemo: 'メモのレビュー', changePriority: '優先度変更', reassign: '担当者変更', escalate: 'エスカレーション', close: 'クローズ', autoClose: '自動クローズ', markSpam: 'スパム判定', refused: '拒否された操作', sla_warning: 'SLA 警告', mail_failed: 'メール送信失敗' } as Record<string, string>,
+  memo: { draft: '下書き', in_review: 'レビュー中', approved: '承認済み', rejected: '差し戻し', sent: '送信済み' } as Record<string, string>,
+  actions: { queue: 'キューに入れる', acknowledge: '受付通知を送る', draftMemo: 'メモを下書き', approve: '承認', reject: '差し戻し', sendAnswer: '回答を送信', logPhoneCall: '電話を記録', changePriority: '優先度を変更', reassign: '担当者を変更', escalate: 'エスカレーション', close: 'クローズ', markSpam: 'スパムとしてマーク', inbound: '着信', outbound: '発信', reason: '理由', resolution: '解決内容', body: '本文', save: '保存' },
+  preview: { fits: 'ISO-2022-JP で送信できます。', fallback: (cs: string, chars: string) => `ISO-2022-JP に入らない文字（${chars}）があるため ${cs} で送信されます。`, utf8: 'UTF-8 で送信されます。' },
+  slaPage: { title: 'SLA 状況', byLevel: 'レベル別の未解決チケット', today: '本日の警告・違反', rates: '達成率', from: '開始', to: '終了', show: '表示', met: '達成', missed: '未達', rate: '達成率', temporal: 'Temporal UI で見る', warnings: '警告', breaches: '違反', level: 'レベル' },
+  keys: { title: 'キーボードショートカット', move: 'j / k: 一覧で移動', open: 'Enter: 開く', memo: 'm: メモを書く', submit: 'Ctrl+Enter: フォームを送信', help: '?: この一覧' },
+  errors: { notFound: 'チケットが見つかりません。', forbidden: 'この操作は許可されていません。', unavailable: 'サービスに接続できません。しばらくしてからもう一度お試しください。', csrf: 'フォームの有効期限が切れました。ページを再読み込みしてください。' },
+};
