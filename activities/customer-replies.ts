@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { writeOutgoingArticle } from '../db/articles';
 import type { Database } from '../db/schema';
+import { partiesForMail } from '../db/ticket-parties';
 import { formatReplySubject } from './intake/ticket-tag';
+import { replyRecipients } from './outbound-mail/reply-recipients';
 import { customerSalutation, loadTemplate, renderTemplate } from './outbound-mail/templates';
 
 export interface DeskAddresses {
@@ -18,8 +20,9 @@ export interface ReplyRequest {
 
 /**
  * The outgoing articles to the customer: the receipt notice and the approved
- * answer, addressed to the customer with the mailing list in Cc. The mail
- * itself is sent from these articles (outbound mail).
+ * answer, addressed to the customer (and a partner's requester) with the
+ * mailing list and the ticket's participants in Cc (reply-recipients.ts). The
+ * mail itself is sent from these articles (outbound mail).
  */
 export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresses, templatesDir?: string) {
   /** `subject` defaults to `Re: [Ticket#<number>] <original subject>`: the article holds the subject as mailed. */
@@ -29,6 +32,12 @@ export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresse
       .select(['subject', 'customer_email', 'customer_name'])
       .where('number', '=', request.number)
       .executeTakeFirstOrThrow();
+    const { to, cc } = replyRecipients({
+      customer: ticket.customer_email,
+      parties: await partiesForMail(db, request.number),
+      mailingList: desk.mailingListAddress,
+      supportAddress: desk.supportAddress,
+    });
     return writeOutgoingArticle(db, {
       ticketNumber: request.number,
       kind,
@@ -36,8 +45,8 @@ export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresse
       subject: subject ?? formatReplySubject(request.number, ticket.subject),
       body,
       from: desk.supportAddress,
-      to: [ticket.customer_email],
-      cc: desk.mailingListAddress ? [desk.mailingListAddress] : [],
+      to,
+      cc,
       idempotencyKey: request.key,
     });
   }

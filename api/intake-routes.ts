@@ -2,6 +2,7 @@ import { ROLE_GROUPS } from './role-groups';
 import { IntakeStillRunning, mailIntakeFor, takeMail } from '../activities/intake/take-mail';
 import type { ApiDeps } from './env';
 import { Problem } from './problem';
+import * as responses from './response-schemas';
 import type { RouteBook } from './route-book';
 import { rethrowDatabase, TicketGateway } from './ticket-gateway';
 
@@ -24,7 +25,10 @@ export function intakeRoutes(book: RouteBook, deps: ApiDeps): void {
       roles: ROLE_GROUPS.intake,
       rawBody: 'message/rfc822',
       responses: {
-        200: '{outcome: ticket|follow-up|spam|ignored, number?}; the same mail again answers the same; bytes that are not a mail become a ticket that says what was wrong (400 only for an empty body)',
+        200: {
+          description: '{outcome: ticket|follow-up|spam|ignored, number?}; the same mail again answers the same; bytes that are not a mail become a ticket that says what was wrong (400 only for an empty body)',
+          schema: responses.intakeOutcome,
+        },
       },
     },
     async ({ c }) => {
@@ -46,11 +50,11 @@ export function intakeRoutes(book: RouteBook, deps: ApiDeps): void {
   );
 
   book.add(
-    { method: 'get', path: '/api/tickets/:number/articles/:id/attachments/:n', action: 'ticket.attachment', summary: "Download an article's attachment (n counts from 1)", roles: WORKERS, responses: { 200: 'the file, byte for byte' } },
+    { method: 'get', path: '/api/tickets/:number/articles/:id/attachments/:n', action: 'ticket.attachment', summary: "Download an article's attachment (n counts from 1)", roles: WORKERS, responses: { 200: { description: 'the file, byte for byte', contentType: 'application/octet-stream' } } },
     async ({ c, params }) => {
       await tickets.storedView(params.number);
+      // The route book has checked the shapes: id at most 18 digits (a bigint), n from 1 and at most 9 digits (an integer).
       const position = Number(params.n);
-      if (!/^\d+$/.test(params.id) || !Number.isInteger(position) || position < 1) throw new Problem(404, 'Not found', 'no such attachment');
       const file = await deps.db
         .selectFrom('article_attachments')
         .innerJoin('articles', 'articles.id', 'article_attachments.article_id')
@@ -65,17 +69,16 @@ export function intakeRoutes(book: RouteBook, deps: ApiDeps): void {
       return c.body(new Uint8Array(file.content), 200, {
         ...DOWNLOAD_HEADERS,
         'content-type': headerSafeType(file.content_type),
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'content-disposition': `attachment; filename*=UTF-8''${rfc5987(name)}`,
         'x-content-sha256': file.sha256,
       });
     },
   );
 
   book.add(
-    { method: 'get', path: '/api/tickets/:number/articles/:id/raw', action: 'ticket.rawMail', summary: 'Download the mail an article came from, byte for byte', roles: WORKERS, responses: { 200: 'message/rfc822' } },
+    { method: 'get', path: '/api/tickets/:number/articles/:id/raw', action: 'ticket.rawMail', summary: 'Download the mail an article came from, byte for byte', roles: WORKERS, responses: { 200: { description: 'the mail as it came', contentType: 'message/rfc822' } } },
     async ({ c, params }) => {
       await tickets.storedView(params.number);
-      if (!/^\d{1,18}$/.test(params.id)) throw new Problem(404, 'Not found', 'no such article');
       const mail = await deps.db
         .selectFrom('articles')
         .innerJoin('raw_messages', 'raw_messages.id', 'articles.raw_message_id')
@@ -100,6 +103,11 @@ const DOWNLOAD_HEADERS = {
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; sandbox",
 };
+
+/** A file name as an RFC 5987 value: percent-encoded UTF-8, with ' ( ) * encoded too (encodeURIComponent leaves them). */
+function rfc5987(name: string): string {
+  return encodeURIComponent(name.replace(/\p{Cs}/gu, '\uFFFD')).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+}
 
 /** A stored type that cannot be a header value (non-Latin-1, controls) is served as plain bytes. */
 function headerSafeType(type: string): string {

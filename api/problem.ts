@@ -20,6 +20,8 @@ const TYPES: Record<number, string> = {
   404: 'not-found',
   409: 'refused-by-ticket',
   413: 'too-large',
+  415: 'unsupported-media-type',
+  422: 'idempotency-key-mismatch',
   503: 'dependency-unavailable',
   500: 'internal-error',
 };

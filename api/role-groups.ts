@@ -14,6 +14,10 @@ export const ROLE_GROUPS = {
   managers: ['manager'],
   /** Take raw mail in through the API. */
   intake: ['integrator'],
+  /** Add and change accounts, contacts and memberships. */
+  customerAdmins: ['manager', 'admin'],
+  /** Read accounts and contacts (the desk, to choose a ticket's account). */
+  customerReaders: ['agent', 'reviewer', 'manager', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayAct = (group: keyof typeof ROLE_GROUPS, role: Role): boolean => (ROLE_GROUPS[group] as readonly Role[]).includes(role);

@@ -3,14 +3,15 @@ import { z } from 'zod';
 import { SLA_STATUSES, SUPPORT_LEVELS } from '../workflows/ticket-types';
 import type { ApiDeps } from './env';
 import type { RouteBook } from './route-book';
+import { isoTime } from './ticket-schemas';
 import { problemFromTemporal } from './temporal-errors';
 import { rethrowDatabase } from './ticket-gateway';
 
 const READERS = ROLE_GROUPS.desk;
 
 export const slaSummaryQuery = z.object({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoTime().optional(),
+  to: isoTime().optional(),
 });
 
 /**

@@ -4,12 +4,14 @@ import { spamTrainer } from '../activities/spam/spam-trainer';
 import { trainableArticle, trainableRawMessage } from '../activities/spam/trainable-message';
 import type { ApiDeps } from './env';
 import { notFound } from './problem';
+import * as responses from './response-schemas';
 import type { RouteBook } from './route-book';
+import { safeString } from './ticket-schemas';
 import { rethrowDatabase } from './ticket-gateway';
 
 const TRAINERS = ROLE_GROUPS.desk;
 
-const id = (what: string) => z.string().regex(/^\d{1,18}$/, `${what} (digits)`);
+const id = (what: string) => safeString(z.string().regex(/^\d{1,18}$/, `${what} (digits)`));
 
 export const spamTrainBody = z
   .object({ articleId: id('an article id').optional(), rawMessageId: id('a raw message id').optional(), verdict: z.enum(['spam', 'ham']) })
@@ -34,7 +36,7 @@ export function spamRoutes(book: RouteBook, deps: ApiDeps): void {
       summary: 'Train the spam filter on a message',
       roles: TRAINERS,
       body: spamTrainBody,
-      responses: { 200: '{key, verdict, outcome: learned | unchanged | moved}' },
+      responses: { 200: { description: '{key, verdict, outcome: learned | unchanged | moved}', schema: responses.spamTrained } },
     },
     async ({ c, body }) => {
       const trainable = await (body.articleId !== undefined

@@ -9,10 +9,15 @@ import { Problem } from './problem';
 import type { RouteBook } from './route-book';
 import { rethrowDatabase, TicketGateway } from './ticket-gateway';
 import * as schema from './ticket-schemas';
+import * as responses from './response-schemas';
 import { ROLE_GROUPS } from './role-groups';
 import { reopenWindowOver } from '../workflows/reopen-window';
+import { checkRequestedParties, recordRequestedParties } from '../lib/ticket-parties';
+import { log } from '../lib/log';
+import { customerProblem } from './customer-schemas';
 
 const { desk: WORKERS, reviewers: REVIEWERS, feeders: FEEDERS } = ROLE_GROUPS;
+const TICKET = { 200: { description: 'the ticket as it now stands', schema: responses.ticketView } };
 
 export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStarter): void {
   const tickets = new TicketGateway(deps.temporal, deps.db);
@@ -41,16 +46,23 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   }
 
   book.add(
-    { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: 'the new ticket' } },
+    { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: { description: 'the new ticket', schema: responses.ticketView } } },
     async ({ c, actor, body }) => {
-      const ticket = await tickets.open(() => openTicket(starter, { ...body, author: actor.user }));
+      const { requester, account, endCustomer, partnerTicketNumber, cc, ...inquiry } = body;
+      const parties = { requester, account, endCustomer, partnerTicketNumber, cc };
+      await checkRequestedParties(deps.db, parties).catch(customerProblem);
+      const ticket = await tickets.open(() => openTicket(starter, { ...inquiry, author: actor.user }));
       c.set('ticketNumber', ticket.number);
+      // The ticket exists now whatever happens here: parties that could not be recorded are for an agent to set.
+      await recordRequestedParties(deps.db, ticket.number, ticket, parties).catch((error) =>
+        log.error({ err: error, ticket: ticket.number }, 'could not record the parties of a new ticket'),
+      );
       return json(c, { ...ticket, slaStatus: 'on_track' }, 201);
     },
   );
 
   book.add(
-    { method: 'get', path: '/api/tickets', action: 'ticket.list', summary: 'List tickets', roles: WORKERS, query: schema.ticketListQuery },
+    { method: 'get', path: '/api/tickets', action: 'ticket.list', summary: 'List tickets', roles: WORKERS, query: schema.ticketListQuery, responses: { 200: { description: 'the newest tickets first', schema: responses.ticketList } } },
     async ({ c, query }) => {
       let q = deps.db.selectFrom('tickets').select('state').orderBy('created_at', 'desc').limit(query.limit);
       if (query.status) q = q.where('status', '=', query.status);
@@ -59,27 +71,47 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
       if (query.level) q = q.where('support_level', '=', query.level);
       if (query.slaStatus) q = q.where('sla_status', '=', query.slaStatus);
       if (query.priority) q = q.where('priority', '=', query.priority);
+      if (query.partnerTicketNumber) {
+        q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('partner_ticket_number', '=', query.partnerTicketNumber!));
+      }
+      if (query.account) q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('account_id', '=', query.account!));
+      // The tickets whose requester is in several accounts and whose mail did not say which: an agent decides.
+      if (query.accountUncertain) {
+        q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('account_uncertain', '=', query.accountUncertain === 'true'));
+      }
       const rows = await q.execute().catch(rethrowDatabase);
       return c.json({ tickets: rows.map((r) => r.state) });
     },
   );
 
   book.add(
-    { method: 'get', path: '/api/tickets/:number', action: 'ticket.read', summary: 'Read a ticket', roles: WORKERS },
+    { method: 'get', path: '/api/tickets/:number', action: 'ticket.read', summary: 'Read a ticket', roles: WORKERS, responses: { 200: { description: 'the ticket', schema: responses.ticketView } } },
     async ({ c, params }) => json(c, await tickets.view(params.number)),
   );
 
   book.add(
-    { method: 'get', path: '/api/tickets/:number/sla', action: 'ticket.sla', summary: "Read a ticket's SLA clocks", roles: WORKERS },
+    { method: 'get', path: '/api/tickets/:number/sla', action: 'ticket.sla', summary: "Read a ticket's SLA clocks", roles: WORKERS, responses: { 200: { description: 'each clock now', schema: responses.slaReport } } },
     async ({ c, params }) => c.json(await tickets.sla(params.number)),
   );
 
   book.add(
-    { method: 'get', path: '/api/tickets/:number/articles', action: 'ticket.articles', summary: "Read a ticket's articles", roles: WORKERS },
-    async ({ c, params }) => {
+    {
+      method: 'get',
+      path: '/api/tickets/:number/articles',
+      action: 'ticket.articles',
+      summary: "Read a ticket's articles",
+      roles: WORKERS,
+      query: schema.articleListQuery,
+      responses: { 200: { description: 'a page of articles, oldest first; `next` is the `after` of the next page (null: this was the last)', schema: responses.articlePage } },
+    },
+    async ({ c, params, query }) => {
       const number = params.number;
       await tickets.storedView(number);
-      return c.json({ articles: await articlesOf(deps.db, number).catch(rethrowDatabase) });
+      // One more than asked: whether there is a next page, without counting.
+      const rows = await articlesOf(deps.db, number, { limit: query.limit + 1, after: query.after }).catch(rethrowDatabase);
+      const articles = rows.slice(0, query.limit);
+      const next = rows.length > query.limit ? articles[articles.length - 1].id : null;
+      return c.json({ articles, next });
     },
   );
 
@@ -91,7 +123,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
     body: S,
     toArgs: (body: z.infer<S>, actor: Actor, params: Record<string, string>) => ActionArgs<A>,
   ) =>
-    book.add({ method: 'post', path: `/api/tickets/:number/${path}`, action: `ticket.${action}`, summary, roles, body }, async ({ c, actor, body, params }) =>
+    book.add({ method: 'post', path: `/api/tickets/:number/${path}`, action: `ticket.${action}`, summary, roles, body, responses: TICKET }, async ({ c, actor, body, params }) =>
       json(c, await tickets.act(params.number, action, toArgs(body as z.infer<S>, actor, params))),
     );
 
@@ -106,7 +138,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   simple('spam', 'markSpam', 'Mark the ticket as spam', WORKERS, schema.emptyBody, (_, actor) => ({ actor }));
 
   book.add(
-    { method: 'post', path: '/api/tickets/:number/memos', action: 'ticket.draftMemo', summary: 'Draft the answer as a memo', roles: WORKERS, body: schema.memoBody, responses: { 200: 'the ticket, with memoId' } },
+    { method: 'post', path: '/api/tickets/:number/memos', action: 'ticket.draftMemo', summary: 'Draft the answer as a memo', roles: WORKERS, body: schema.memoBody, responses: { 200: { description: 'the ticket, with memoId', schema: responses.ticketWithMemo } } },
     async ({ c, actor, body, params }) => {
       const number = params.number;
       const memo = { kind: 'memo' as const, body: body.body, direction: 'internal' as const, channel: 'web' };
@@ -116,7 +148,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   );
 
   book.add(
-    { method: 'post', path: '/api/tickets/:number/phone-calls', action: 'ticket.logPhoneCall', summary: 'Log a phone call', roles: FEEDERS, body: schema.phoneCallBody },
+    { method: 'post', path: '/api/tickets/:number/phone-calls', action: 'ticket.logPhoneCall', summary: 'Log a phone call', roles: FEEDERS, body: schema.phoneCallBody, responses: TICKET },
     async ({ c, actor, body, params }) => {
       const number = params.number;
       const call = { kind: 'phone_call' as const, body: body.body, direction: body.direction, channel: 'phone' };
@@ -126,7 +158,11 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   );
 
   book.add(
-    { method: 'post', path: '/api/tickets/:number/follow-ups', action: 'ticket.followUp', summary: "Add the customer's follow-up", roles: FEEDERS, body: schema.followUpBody, responses: { 200: 'the ticket', 201: 'a new ticket referring to the old one', 202: 'taken; the ticket as last recorded (its workflow did not answer in time)' } },
+    { method: 'post', path: '/api/tickets/:number/follow-ups', action: 'ticket.followUp', summary: "Add the customer's follow-up", roles: FEEDERS, body: schema.followUpBody, responses: {
+        200: { description: 'the ticket', schema: responses.ticketView },
+        201: { description: 'a new ticket referring to the old one', schema: responses.ticketView },
+        202: { description: 'taken; the ticket as last recorded (its workflow did not answer in time)', schema: responses.ticketView },
+      } },
     async ({ c, actor, body, params }) => {
       const number = params.number;
       const old = await tickets.storedView(number);

@@ -4,7 +4,7 @@
 //
 // Split: the MD5 in each file name, first hex digit 0-7 → training, 8-f → test.
 // Both filters train on the training half and score the test half in the same run.
-// Our speed includes mailparser's parsing, as bogofilter's includes its own.
+// Our speed includes decoding each mail as the intake does, as bogofilter's includes its own parsing.
 
 import { DEFAULT_SCORING } from '../activities/spam/classifier';
 import { ensureBogofilter, runBogofilter } from './spam/bogofilter';

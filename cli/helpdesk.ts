@@ -4,12 +4,14 @@ import { SPAM_USAGE, spamCommand } from './spam-command';
 import { INTAKE_USAGE, intakeCommand, TempFail } from './intake-command';
 import { TOKEN_USAGE, tokenCommand, UsageError } from './token-command';
 import { USER_USAGE, userCommand } from './user-command';
+import { CUSTOMER_USAGE, customerCommand } from './customer-command';
 
 const USAGE = `usage:
 ${TOKEN_USAGE}
 ${USER_USAGE}
 ${SPAM_USAGE}
-${INTAKE_USAGE}`;
+${INTAKE_USAGE}
+${CUSTOMER_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -23,6 +25,11 @@ async function main(argv: string[]): Promise<void> {
       return spamCommand(config, args);
     case 'intake':
       return intakeCommand(config, args);
+    case 'account':
+    case 'contact':
+    case 'member':
+    case 'customers':
+      return customerCommand(config, command, args);
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   }

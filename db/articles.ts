@@ -32,8 +32,9 @@ export async function storeArticle(db: Kysely<Database>, article: NewArticle): P
   return row.id;
 }
 
-export async function articlesOf(db: Kysely<Database>, ticketNumber: string) {
-  return db
+/** A ticket's articles in order; with `page`, at most `limit` of them after the article `after`. */
+export async function articlesOf(db: Kysely<Database>, ticketNumber: string, page?: { limit: number; after?: string }) {
+  let query = db
     .selectFrom('articles')
     .select([
       'id',
@@ -64,8 +65,10 @@ export async function articlesOf(db: Kysely<Database>, ticketNumber: string) {
         ).as('attachments'),
     ])
     .where('ticket_number', '=', ticketNumber)
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+  if (page?.after !== undefined) query = query.where('id', '>', page.after);
+  if (page) query = query.limit(page.limit);
+  return query.execute();
 }
 
 export async function moveArticle(db: Kysely<Database>, articleId: string, ticketNumber: string): Promise<void> {

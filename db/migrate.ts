@@ -9,6 +9,8 @@ import * as idempotencyKeys from './migrations/0007_idempotency_keys';
 import * as consoleUsers from './migrations/0008_console_users';
 import * as deskChangeNotices from './migrations/0009_desk_change_notices';
 import * as ticketNextDue from './migrations/0010_ticket_next_due';
+import * as customers from './migrations/0011_customers';
+import * as idempotencyRequestHash from './migrations/0012_idempotency_request_hash';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -25,6 +27,8 @@ const migrations: Record<string, Migration> = {
   '0008_console_users': consoleUsers,
   '0009_desk_change_notices': deskChangeNotices,
   '0010_ticket_next_due': ticketNextDue,
+  '0011_customers': customers,
+  '0012_idempotency_request_hash': idempotencyRequestHash,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -23,6 +23,13 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;
+  contacts: ContactsTable;
+  contact_addresses: ContactAddressesTable;
+  accounts: AccountsTable;
+  account_domains: AccountDomainsTable;
+  memberships: MembershipsTable;
+  ticket_parties: TicketPartiesTable;
+  ticket_participants: TicketParticipantsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -264,6 +271,8 @@ export interface IdempotencyKeysTable {
   key: string;
   /** Method and path: the same key for another request is refused. */
   request: string;
+  /** SHA-256 of method, path and body: the same key with another body is refused (null: a row from before migration 0012). */
+  request_hash: string | null;
   status: number | null;
   response: string | null;
   /** When the request was taken on (renewed when an abandoned claim is taken over). */
@@ -300,4 +309,80 @@ export interface SignInFailuresTable {
   user_name: string;
   ip: string | null;
   at: CreatedAt;
+}
+
+export type ContactLanguage = 'ja' | 'en';
+export type AccountKind = 'direct' | 'partner';
+export type MembershipRole = 'member' | 'manager';
+
+/** A person who writes to the desk (or is written to): addresses in contact_addresses. */
+export interface ContactsTable {
+  id: Generated<string>;
+  name: string | null;
+  language: ColumnType<ContactLanguage, ContactLanguage | undefined, ContactLanguage>;
+  created_at: CreatedAt;
+}
+
+/** Each address belongs to one contact; stored lower-cased. */
+export interface ContactAddressesTable {
+  address: string;
+  contact_id: string;
+}
+
+/** What an account's contract says (the plan; SLA overrides by priority for a later part). */
+export interface AccountContract {
+  plan?: string;
+  slaOverrides?: Record<string, unknown>;
+}
+
+/** An organisation: a direct customer, or a partner help desk whose end customers the desk supports. */
+export interface AccountsTable {
+  id: Generated<string>;
+  name: string;
+  kind: AccountKind;
+  contract: ColumnType<AccountContract, string | undefined, string>;
+  /** A regular expression with one capture group: the partner's ticket number in a mail's subject. */
+  partner_number_pattern: string | null;
+  /** A header carrying the partner's ticket number (e.g. X-Partner-Ticket). */
+  partner_number_header: string | null;
+  /** A header carrying the end customer: `Organisation / Name` (or only the organisation). */
+  end_customer_header: string | null;
+  created_at: CreatedAt;
+}
+
+/** A mail domain of an account (lower-cased, one account per domain). */
+export interface AccountDomainsTable {
+  domain: string;
+  account_id: string;
+}
+
+/** A contact in an account; `sees_all`: may see all of the account's tickets. */
+export interface MembershipsTable {
+  contact_id: string;
+  account_id: string;
+  role: ColumnType<MembershipRole, MembershipRole | undefined, MembershipRole>;
+  sees_all: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** Who a ticket is for: its requester and account, and for back-support the end customer and the partner's number. */
+export interface TicketPartiesTable {
+  ticket_number: string;
+  requester_contact_id: string;
+  /** The requester's address on this ticket (a contact may have several). */
+  requester_address: string;
+  account_id: string | null;
+  /** The requester is in several accounts and the mail did not say which: an agent decides. */
+  account_uncertain: ColumnType<boolean, boolean | undefined, boolean>;
+  end_customer_name: string | null;
+  end_customer_org: string | null;
+  partner_ticket_number: string | null;
+  /** Bumped by every correction: names its history line. */
+  version: ColumnType<number, number | undefined, number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Further people (Cc) who receive the desk's mail on a ticket; lower-cased. */
+export interface TicketParticipantsTable {
+  ticket_number: string;
+  address: string;
 }

@@ -39,7 +39,15 @@ function whereOf(list: TicketList, me: string, q: string | undefined, now: Date)
       const text = (q ?? '').trim();
       if (!text) return () => sql<SqlBool>`false`;
       const like = `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-      return (eb) => eb.or([eb('number', '=', text), eb('subject', 'ilike', like), eb('customer_email', 'ilike', like), eb('customer_name', 'ilike', like)]);
+      return (eb) =>
+        eb.or([
+          eb('number', '=', text),
+          eb('subject', 'ilike', like),
+          eb('customer_email', 'ilike', like),
+          eb('customer_name', 'ilike', like),
+          // A partner's own ticket number finds our ticket too.
+          eb('number', 'in', eb.selectFrom('ticket_parties').select('ticket_number').where('partner_ticket_number', '=', text)),
+        ]);
     }
     case 'L1':
     case 'L2':

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { ApiDeps, ApiEnv } from '../api/env';
 import { TicketGateway } from '../api/ticket-gateway';
+import { ANONYMOUS_REFUSAL_EVERY_MS } from '../api/audit';
 import { articlesOf } from '../db/articles';
 import { outboundMailOf, ticketEventsOf } from '../db/ticket-events';
 import { ticketList, ticketListCounts, TICKET_LISTS, type TicketList } from '../db/ticket-lists';
@@ -72,6 +72,8 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     // Counted before the password is checked, under a lock: parallel guesses cannot slip past the limit.
     const { actor, waitMs } = await throttledSignIn(deps.db, user, String(form.password ?? ''), ip);
     if (waitMs > 0) {
+      // Failed attempts are bounded by the throttle itself; the refusals past it are recorded once a minute per address.
+      if (slowedDownRecently(ip)) return again(429, labels.signIn.slowDown(Math.ceil(waitMs / 1000)));
       await auditSignIn(deps, { user, ip, status: 429, outcome: `slowed down: wait ${Math.ceil(waitMs / 1000)} s` });
       return again(429, labels.signIn.slowDown(Math.ceil(waitMs / 1000)));
     }
@@ -89,6 +91,16 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     await auditSignIn(deps, { user, ip, status: 303, outcome: 'ok', actor });
     return c.redirect(next, 303);
   });
+
+  const slowedDownAudited = new Map<string, number>();
+  function slowedDownRecently(ip: string | undefined): boolean {
+    const key = ip ?? 'unknown';
+    const last = slowedDownAudited.get(key);
+    if (last !== undefined && Date.now() - last < ANONYMOUS_REFUSAL_EVERY_MS) return true;
+    if (slowedDownAudited.size > 10_000) slowedDownAudited.clear();
+    slowedDownAudited.set(key, Date.now());
+    return false;
+  }
 
   app.post('/logout', session, async (c) => {
     const current = c.get('session')!;
@@ -125,11 +137,13 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
         t={labels}
         list={view}
         q={q}
+        slaStatus={slaStatus}
         page={page}
         pageSize={PAGE_SIZE}
         result={result}
         now={now}
         timeZone={timeZone}
+        slaPolicy={deps.slaPolicy}
         frame={{ t: labels, title: '', session: current, current: view, counts, here }}
       />,
     );
@@ -139,7 +153,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const { view, page, q, slaStatus } = listParams(c);
     const now = new Date();
     const result = await ticketList(deps.db, view, { me: c.get('session')!.actor.user, q, slaStatus, page, pageSize: PAGE_SIZE, now });
-    return c.html(<TicketRows t={t(c)} list={view} q={q} page={page} pageSize={PAGE_SIZE} result={result} now={now} timeZone={timeZone} />);
+    return c.html(<TicketRows t={t(c)} list={view} q={q} slaStatus={slaStatus} page={page} pageSize={PAGE_SIZE} result={result} now={now} timeZone={timeZone} slaPolicy={deps.slaPolicy} />);
   });
 
   app.get('/tickets/counts', session, async (c) => c.json(await ticketListCounts(deps.db, c.get('session')!.actor.user)));
@@ -235,12 +249,9 @@ function localPath(next: string | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
-function addressOf(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
+/** The client's address as the API's guards resolved it (behind TRUSTED_PROXIES: the forwarded one). */
+function addressOf(c: Context<ApiEnv>): string | undefined {
+  return c.get('ip');
 }
 
 function stringsOf(form: Record<string, unknown>): Record<string, string> {

@@ -1,19 +1,23 @@
 // A new ticket from a mail, safe to run again: the number is allocated once per
-// mail (kept on its intake row), the article is the one examineMail stored, and
-// launchTicket is itself safe to repeat.
+// mail (kept on its intake row), its parties are recorded once per number, the
+// article is the one examineMail stored, and launchTicket is itself safe to repeat.
 
 import { moveArticle } from '../../db/articles';
 import { allocateTicketNumber } from '../../db/ticket-numbers';
 import { launchTicket, type TicketStarter } from '../../lib/open-ticket';
 import type { NewMailTicket } from '../../workflows/mail-intake-types';
+import type { OurMailIdentity } from './ignore-rules';
+import { recordMailParties } from './mail-parties';
 
 export interface MailTicketRequest extends NewMailTicket {
   intakeKey: string;
   articleId: string;
 }
 
-export async function openMailTicket(starter: TicketStarter, request: MailTicketRequest): Promise<string> {
+export async function openMailTicket(starter: TicketStarter & { ours: OurMailIdentity }, request: MailTicketRequest): Promise<string> {
   const number = await numberFor(starter, request.intakeKey);
+  // Its parties before anyone can act on it (the first mail to the customer already reaches its participants).
+  await recordMailParties(starter.db, number, request.articleId, request.customer, starter.ours);
   await moveArticle(starter.db, request.articleId, number);
   await launchTicket(starter, request.articleId, {
     number,

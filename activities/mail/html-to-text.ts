@@ -1,21 +1,7 @@
 // An HTML mail body reduced to readable plain text, for mails without a text/plain
 // part. Deliberately small: block elements become line breaks, tags go, entities are
 // decoded. Layout (tables, lists) is only approximated.
-
-const NAMED_ENTITIES: Record<string, string> = {
-  nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", yen: '¥', copy: '©', reg: '®',
-  hellip: '…', mdash: '—', ndash: '–', laquo: '«', raquo: '»', middot: '·', times: '×',
-};
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-    }
-    return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
-  });
-}
+import { decodeHtmlEntities } from './html-entities';
 
 export function htmlToText(html: string): string {
   const text = html
@@ -30,7 +16,7 @@ export function htmlToText(html: string): string {
     .replace(/<\/(p|div|h[1-6]|tr|table|ul|ol|blockquote|pre)\s*>|<(hr|p|div|tr|table)\b[^>]*>/gi, '\n')
     .replace(/<\/t[dh]\s*>/gi, '\t')
     .replace(/<[^>]*>/g, '');
-  return decodeEntities(text)
+  return decodeHtmlEntities(text)
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())
     .join('\n')

@@ -5,16 +5,13 @@
 // A forgiving hand-written scanner, not a DOM: spam HTML is often broken, and
 // the filter only needs the words, the tag names and the link hosts.
 
+import { decodeHtmlEntities } from '../mail/html-entities';
 import { addHostTokens } from './url-tokens';
 
 /** Tags that spammers put inside words ("V<b></b>iagra"): removing them joins the halves back. */
 const INLINE_TAGS = new Set(['b', 'i', 'u', 'font', 'span', 'em', 'strong', 'small', 'big', 'sub', 'sup', 's']);
 /** Attributes whose value is a link target worth a `url:` token. */
 const LINK_ATTRIBUTES = new Set(['href', 'src', 'action', 'background']);
-
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', yen: '¥', trade: '™',
-};
 
 /** Text content of `html`; adds `tag:` and `url:` tokens to `tokens`. */
 export function htmlToTokenText(html: string, tokens: Set<string>): string {
@@ -24,10 +21,10 @@ export function htmlToTokenText(html: string, tokens: Set<string>): string {
   while (i < length) {
     const lt = html.indexOf('<', i);
     if (lt < 0) {
-      parts.push(decodeEntities(html.substring(i)));
+      parts.push(decodeHtmlEntities(html.substring(i)));
       break;
     }
-    if (lt > i) parts.push(decodeEntities(html.substring(i, lt)));
+    if (lt > i) parts.push(decodeHtmlEntities(html.substring(i, lt)));
     i = readMarkup(html, lt, parts, tokens);
   }
   return parts.join('');
@@ -138,33 +135,4 @@ function addLinkTarget(target: string, tokens: Set<string>): void {
 
 function endsHost(c: number): boolean {
   return c <= 0x20 || c === 0x2f || c === 0x3f || c === 0x23 || c === 0x26;
-}
-
-/** Decodes the entities text needs (&amp; &nbsp; &#12354; &#x3042;); unknown ones stay as written. */
-export function decodeEntities(text: string): string {
-  let amp = text.indexOf('&');
-  if (amp < 0) return text;
-  let out = '';
-  let copied = 0;
-  while (amp >= 0) {
-    const semi = text.indexOf(';', amp + 1);
-    if (semi < 0) break;
-    const decoded = semi - amp <= 10 ? decodeEntity(text.substring(amp + 1, semi)) : undefined;
-    if (decoded !== undefined) {
-      out += text.substring(copied, amp) + decoded;
-      copied = semi + 1;
-      amp = text.indexOf('&', copied);
-    } else {
-      amp = text.indexOf('&', amp + 1);
-    }
-  }
-  return out + text.substring(copied);
-}
-
-function decodeEntity(body: string): string | undefined {
-  if (body.charCodeAt(0) !== 0x23) return NAMED_ENTITIES[body.toLowerCase()];
-  const hex = body.charCodeAt(1) === 0x78 || body.charCodeAt(1) === 0x58;
-  const code = hex ? parseInt(body.substring(2), 16) : parseInt(body.substring(1), 10);
-  if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff) return undefined;
-  return String.fromCodePoint(code);
 }

@@ -13,7 +13,7 @@
 import { htmlToTokenText } from './html-text';
 import { addHostTokens } from './url-tokens';
 
-/** A message already decoded to Unicode (see parse-for-tokens.ts). */
+/** A message already decoded to Unicode (see activities/spam/from-decoded-mail.ts). */
 export interface MessageForTokens {
   subject: string;
   /** Address header as written, e.g. `"Sato" <sato@example.co.jp>` or a bare address. */

@@ -143,10 +143,11 @@ describe('retries with an Idempotency-Key', () => {
     const rows = await stack.db.selectFrom('tickets').select('number').where('customer_email', '=', 'retry@example.jp').execute();
     expect(rows).toHaveLength(1);
 
-    const elsewhere = await fetch(`${stack.apiUrl}/api/tickets/${a.number}/acknowledge`, {
+    // (A route ivan may use: the role is checked before the key, so a route he may not use is 403 first.)
+    const elsewhere = await fetch(`${stack.apiUrl}/api/tickets/${a.number}/phone-calls`, {
       method: 'POST',
       headers: { authorization: `Bearer ${stack.tokens.ivan}`, 'content-type': 'application/json', 'idempotency-key': key },
-      body: '{}',
+      body: JSON.stringify({ direction: 'inbound', body: '再送' }),
     });
     expect(elsewhere.status).toBe(409);
   });

@@ -249,3 +249,10 @@ describe('SpamAssassin corpus samples', () => {
     expect(mail.problems).toEqual([]);
   });
 });
+
+describe('HTML character references', () => {
+  it('decodes every HTML5 named reference and numeric ones, as the sender wrote them', async () => {
+    const { htmlToText } = await import('../../activities/mail/html-to-text');
+    expect(htmlToText('<p>Stra&szlig;e &uuml;ber &ni; &#x263A; &#9731; &yen;1,000&nbsp;円 &unknown;</p>')).toBe('Straße über ∋ ☺ ☃ ¥1,000 円 &unknown;');
+  });
+});

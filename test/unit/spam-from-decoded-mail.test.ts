@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeMail } from '../../activities/mail/decode';
 import { messageForTokens } from '../../activities/spam/from-decoded-mail';
-import { parseForTokens } from '../../activities/spam/parse-for-tokens';
+import { parseForTokens } from '../support/mailparser/parse-for-tokens';
 import { tokenize } from '../../activities/spam/tokenize';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/mail', name));

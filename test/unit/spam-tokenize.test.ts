@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseForTokens } from '../../activities/spam/parse-for-tokens';
+import { parseForTokens } from '../support/mailparser/parse-for-tokens';
 import { tokenize, type MessageForTokens } from '../../activities/spam/tokenize';
 import { registrableDomain } from '../../activities/spam/url-tokens';
 

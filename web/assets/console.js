@@ -39,8 +39,58 @@
       el.setAttribute('data-stale', 'true');
       return;
     }
+    var key = regionKey(el);
+    if (key && isBusy(key)) {
+      pending[key] = true;
+      return;
+    }
     if (window.htmx) window.htmx.trigger(el, 'desk:changed');
   }
+
+  // One request at a time per live region. A region is replaced whole (outerHTML),
+  // and htmx swaps an answer into the element it aimed at even when another answer
+  // has replaced that element meanwhile: the later answer is then lost, and htmx
+  // throws away the fields it preserves (hx-preserve), such as the memo being
+  // written. So a refresh asked for while a request for its region is in flight
+  // waits for it and then runs on the region as it then is; an action sent while a
+  // refresh is in flight aborts that refresh (the action's answer is newer).
+  var busy = {};
+  var busySince = {};
+  var pending = {};
+  var requestKeys = new WeakMap();
+  function regionKey(el) {
+    if (!el || el.nodeType !== 1) return null;
+    if (el.hasAttribute('data-live-ticket')) return 'ticket:' + el.getAttribute('data-live-ticket');
+    return el.hasAttribute('data-live-any') ? 'any' : null;
+  }
+  function isBusy(key) {
+    // A request whose end we never heard of (a script error in a swap) must not stop live updates for good.
+    return busy[key] > 0 && Date.now() - busySince[key] < 20000;
+  }
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var target = event.detail.target;
+    var key = regionKey(target);
+    if (!key) return;
+    var refreshInFlight = isBusy(key) && event.detail.elt !== target;
+    busy[key] = isBusy(key) ? busy[key] + 1 : 1;
+    if (busy[key] === 1) busySince[key] = Date.now();
+    requestKeys.set(event.detail.xhr, key);
+    if (refreshInFlight && window.htmx) {
+      window.htmx.trigger(target, 'htmx:abort');
+      pending[key] = true;
+    }
+  });
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var key = requestKeys.get(event.detail.xhr);
+    if (!key) return;
+    requestKeys.delete(event.detail.xhr);
+    busy[key] = Math.max(0, (busy[key] || 0) - 1);
+    if (busy[key] === 0 && pending[key]) {
+      pending[key] = false;
+      var selector = key === 'any' ? '[data-live-any]' : '[data-live-ticket="' + CSS.escape(key.slice('ticket:'.length)) + '"]';
+      document.querySelectorAll(selector).forEach(fire);
+    }
+  });
 
   var countsTimer;
   function refreshCounts() {

@@ -97,8 +97,9 @@ function RateChart(props: { t: Labels; clocks: [string, { met: number; missed: n
   const width = 420;
   const row = 34;
   const max = Math.max(1, ...props.clocks.map(([, v]) => v.met + v.missed));
+  // Label column (110) + bars (width) + room for the longest "n met / n missed (100%)" after a full bar.
   return (
-    <svg class="chart" width={width + 220} height={row * props.clocks.length + 10} role="img" aria-label={t.slaPage.rates}>
+    <svg class="chart" width={110 + width + 10 + 210} height={row * props.clocks.length + 10} role="img" aria-label={t.slaPage.rates}>
       {props.clocks.map(([clock, v], i) => {
         const metW = (v.met / max) * width;
         const missedW = (v.missed / max) * width;

@@ -1,6 +1,9 @@
 import type { TicketListPage, TicketList } from '../../db/ticket-lists';
 import type { TicketView } from '../../workflows/ticket-messages';
-import { formatDateTime, formatRelative } from '../format';
+import type { SlaStatus } from '../../workflows/ticket-types';
+import { calendarFor, type SlaPolicy } from '../../workflows/sla/policy';
+import { businessTimeBetween } from '../../workflows/sla/calendar';
+import { formatBusinessDuration, formatDateTime } from '../format';
 import type { Labels } from '../i18n';
 import { Layout, type PageFrame } from './layout';
 
@@ -8,11 +11,15 @@ export interface ListProps {
   t: Labels;
   list: TicketList;
   q?: string;
+  /** `&sla=`: the list narrowed to one SLA status (the SLA page's cells link here). */
+  slaStatus?: SlaStatus;
   page: number;
   pageSize: number;
   result: TicketListPage;
   now: Date;
   timeZone: string;
+  /** The installation's SLA policy: its calendars turn a deadline into business time left. */
+  slaPolicy: SlaPolicy;
 }
 
 export function TicketListPageView(props: ListProps & { frame: PageFrame }) {
@@ -29,7 +36,7 @@ export function TicketListPageView(props: ListProps & { frame: PageFrame }) {
 /** The list's table, also served alone so an open page can refresh it live. */
 export function TicketRows(props: ListProps) {
   const { t, result } = props;
-  const query = `view=${props.list}${props.q ? `&q=${encodeURIComponent(props.q)}` : ''}`;
+  const query = `view=${props.list}${props.q ? `&q=${encodeURIComponent(props.q)}` : ''}${props.slaStatus ? `&sla=${props.slaStatus}` : ''}`;
   const pages = Math.max(1, Math.ceil(result.total / props.pageSize));
   return (
     <section id="ticket-list" class="ticket-list" hx-get={`/tickets/rows?${query}&page=${props.page}`} hx-trigger="desk:changed" hx-swap="outerHTML" data-live-any>
@@ -52,7 +59,7 @@ export function TicketRows(props: ListProps) {
           </thead>
           <tbody>
             {result.tickets.map((ticket) => (
-              <Row t={t} ticket={ticket} now={props.now} timeZone={props.timeZone} />
+              <Row t={t} ticket={ticket} now={props.now} timeZone={props.timeZone} slaPolicy={props.slaPolicy} />
             ))}
           </tbody>
         </table>
@@ -70,7 +77,7 @@ export function TicketRows(props: ListProps) {
   );
 }
 
-function Row(props: { t: Labels; ticket: TicketView; now: Date; timeZone: string }) {
+function Row(props: { t: Labels; ticket: TicketView; now: Date; timeZone: string; slaPolicy: SlaPolicy }) {
   const { t, ticket } = props;
   const href = `/tickets/${ticket.number}`;
   return (
@@ -85,8 +92,21 @@ function Row(props: { t: Labels; ticket: TicketView; now: Date; timeZone: string
       <td>{ticket.supportLevel}</td>
       <td>{ticket.owner ?? '—'}</td>
       <td class={`due sla-${ticket.slaStatus}`} title={ticket.nextDueAt ? formatDateTime(ticket.nextDueAt, t.lang, props.timeZone) : undefined}>
-        {ticket.nextDueAt ? `${formatRelative(ticket.nextDueAt, props.now, t.lang)} · ${t.sla[ticket.slaStatus]}` : t.sla[ticket.slaStatus]}
+        {ticket.nextDueAt ? `${formatBusinessDuration(businessLeft(props.slaPolicy, ticket, props.now), t.lang)} · ${t.sla[ticket.slaStatus]}` : t.sla[ticket.slaStatus]}
       </td>
     </tr>
   );
+}
+
+/**
+ * Business time until the nearest deadline, on the calendar of the ticket's
+ * priority (negative once overdue). The installation's current policy is used:
+ * a ticket started under an older one may differ by that change; its page asks
+ * the workflow for the exact figure.
+ */
+function businessLeft(policy: SlaPolicy, ticket: TicketView, now: Date): number {
+  const cal = calendarFor(policy, ticket.priority);
+  const due = Date.parse(ticket.nextDueAt!);
+  const nowMs = now.getTime();
+  return due >= nowMs ? businessTimeBetween(cal, nowMs, due) : -businessTimeBetween(cal, due, nowMs);
 }

@@ -278,7 +278,7 @@ function ActionForm(props: TicketPageProps & { offer: ShownAction }) {
         return (
           <>
             <textarea id={`memo-${number}`} name="body" aria-label={pt.actions.body} rows={8} required data-memo-editor hx-preserve="true" hx-post={`/tickets/${number}/memo-preview`} hx-trigger="input changed delay:300ms" hx-target={`#memo-preview-${number}`} hx-swap="innerHTML"></textarea>
-            <p id={`memo-preview-${number}`} class="memo-preview" aria-live="polite"></p>
+            <p id={`memo-preview-${number}`} class="memo-preview" aria-live="polite" hx-preserve="true"></p>
           </>
         );
       case 'reject':

@@ -1,10 +1,13 @@
+// Kept for tests only: they compare mailparser's reading of a mail with the
+// product's own decoder (activities/mail/decode.ts), which the intake uses.
+// mailparser is therefore a dev dependency.
 // Turns a raw RFC 822 message into the spam tokenizer's input: mailparser
 // decodes headers, bodies and charsets (ISO-2022-JP, Shift_JIS...) to Unicode;
 // a quick scan of the raw text lists the MIME structure, which simpleParser
 // does not expose.
 
 import { simpleParser, type AddressObject } from 'mailparser';
-import type { MessageForTokens } from './tokenize';
+import type { MessageForTokens } from '../../../activities/spam/tokenize';
 import { looksMisdecoded, redecodeUndeclaredBody } from './undeclared-charset';
 
 /** Only what the tokenizer needs: no HTML↔text conversions, no inlined images. */
