@@ -20,6 +20,7 @@ import { spamRoutes } from './spam-routes';
 import { customerRoutes } from './customer-routes';
 import { ticketRoutes } from './ticket-routes';
 import { consoleRoutes } from '../web/console';
+import { portalRoutes } from '../web/portal/portal';
 import { isDatabaseDown, problemFromTemporal } from './temporal-errors';
 import { rethrowDatabase } from './ticket-gateway';
 
@@ -33,11 +34,11 @@ export const API_QUERY_TIMEOUT_MS = 8_000;
  * escapes. (A client that writes every non-ASCII character as \uXXXX, 6 bytes,
  * fits about 660,000 of them.)
  */
-export const JSON_BODY_LIMIT = 4 * 1024 * 1024;
+const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 /** The console's form posts (paths outside /api): 4 MB, as for JSON. */
-export const FORM_BODY_LIMIT = 4 * 1024 * 1024;
+const FORM_BODY_LIMIT = 4 * 1024 * 1024;
 /** POST /api/intake/mail takes mails up to twice MAX_MESSAGE_BYTES: one past MAX_MESSAGE_BYTES is kept raw, unopened. */
-export const MAIL_BODY_LIMIT_FACTOR = 2;
+const MAIL_BODY_LIMIT_FACTOR = 2;
 const MAIL_PATH = '/api/intake/mail';
 
 /** The HTTP API: public health and docs, then everything else behind a bearer token. */
@@ -94,6 +95,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     },
   );
   // The console: pages for people, on the same app, acting through the routes above.
+  portalRoutes(app, { ...deps, api: app });
   consoleRoutes(app, { ...deps, api: app });
   return app;
 }

@@ -5,7 +5,7 @@ import { log } from '../lib/log';
 import type { ApiEnv } from './env';
 
 /** The longest path (and action, outcome) an audit line keeps; longer ones are cut and end in "…". */
-export const AUDIT_PATH_MAX = 512;
+const AUDIT_PATH_MAX = 512;
 const AUDIT_OUTCOME_MAX = 1000;
 /** A client without a valid token gets at most one audit line per address per this period. */
 export const ANONYMOUS_REFUSAL_EVERY_MS = 60_000;

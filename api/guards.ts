@@ -132,7 +132,7 @@ function forwardedFor(c: Context): string[] {
 }
 
 /** An address as the allowlist and the audit log see it: no port, no brackets, IPv4-mapped IPv6 as IPv4; undefined if it is none. */
-export function canonicalAddress(raw: string | undefined): string | undefined {
+function canonicalAddress(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   let address = raw.trim();
   const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(address);

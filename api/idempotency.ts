@@ -12,7 +12,7 @@ import { stringProblem } from './ticket-schemas';
  * first request gets the first answer; after that the key is free again (the
  * same key then starts a new request). Old rows are deleted as requests come.
  */
-export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 /** A claim left unanswered this long belongs to a request that died with its process: a retry may take it over. */
 const ABANDONED_AFTER_MS = 2 * 60_000;
 /** Each API process deletes expired keys at most this often, when a request with a key comes. */

@@ -9,7 +9,7 @@ import { rethrowDatabase } from './ticket-gateway';
 
 const READERS = ROLE_GROUPS.desk;
 
-export const slaSummaryQuery = z.object({
+const slaSummaryQuery = z.object({
   from: isoTime().optional(),
   to: isoTime().optional(),
 });

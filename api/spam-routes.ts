@@ -13,7 +13,7 @@ const TRAINERS = ROLE_GROUPS.desk;
 
 const id = (what: string) => safeString(z.string().regex(/^\d{1,18}$/, `${what} (digits)`));
 
-export const spamTrainBody = z
+const spamTrainBody = z
   .object({ articleId: id('an article id').optional(), rawMessageId: id('a raw message id').optional(), verdict: z.enum(['spam', 'ham']) })
   .strict()
   .refine((b) => (b.articleId === undefined) !== (b.rawMessageId === undefined), {

@@ -4,7 +4,7 @@ import { badRequest, Problem } from './problem';
 import { PATH_PARAMETERS, stringProblem } from './ticket-schemas';
 
 /** application/json, or a +json type (application/merge-patch+json), with any parameters (charset=utf-8). */
-export function isJsonType(contentType: string | undefined): boolean {
+function isJsonType(contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   return type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
 }

@@ -13,7 +13,7 @@ import { UsageError } from './token-command';
 export const INTAKE_USAGE = 'npx helpdesk intake < message.eml';
 
 /** sysexits.h: a temporary failure; the MTA retries. */
-export const EX_TEMPFAIL = 75;
+const EX_TEMPFAIL = 75;
 const WAIT_MS = 60_000;
 
 export async function intakeCommand(config: Config, args: string[]): Promise<void> {

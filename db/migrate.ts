@@ -11,6 +11,7 @@ import * as deskChangeNotices from './migrations/0009_desk_change_notices';
 import * as ticketNextDue from './migrations/0010_ticket_next_due';
 import * as customers from './migrations/0011_customers';
 import * as idempotencyRequestHash from './migrations/0012_idempotency_request_hash';
+import * as portal from './migrations/0013_portal';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010_ticket_next_due': ticketNextDue,
   '0011_customers': customers,
   '0012_idempotency_request_hash': idempotencyRequestHash,
+  '0013_portal': portal,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

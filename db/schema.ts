@@ -30,6 +30,9 @@ export interface Database {
   memberships: MembershipsTable;
   ticket_parties: TicketPartiesTable;
   ticket_participants: TicketParticipantsTable;
+  portal_links: PortalLinksTable;
+  portal_sessions: PortalSessionsTable;
+  portal_link_requests: PortalLinkRequestsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -153,7 +156,8 @@ export type OutboundMailState = 'pending' | 'sending' | 'sent' | 'failed';
 /** The outbox: one row per outgoing article, with the exact bytes that go (or went) out. */
 export interface OutboundMailTable {
   article_id: string;
-  ticket_number: string;
+  /** Null for mail that belongs to no ticket (the portal's sign-in link). */
+  ticket_number: string | null;
   /** pending → sending (during the SMTP transaction) → sent | failed; back to pending after a refusal worth retrying. */
   state: OutboundMailState;
   message_id: string;
@@ -385,4 +389,34 @@ export interface TicketPartiesTable {
 export interface TicketParticipantsTable {
   ticket_number: string;
   address: string;
+}
+
+/** A one-time portal sign-in link: only the SHA-256 of its token is kept. */
+export interface PortalLinksTable {
+  token_hash: string;
+  contact_id: string;
+  /** The address the link was mailed to (the one the customer typed). */
+  address: string;
+  created_at: CreatedAt;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  expires_at: Timestamp;
+}
+
+/** A customer's portal session, apart from the agents' sessions: only the SHA-256 of its id is stored. */
+export interface PortalSessionsTable {
+  id_hash: string;
+  contact_id: string;
+  address: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One request for a sign-in link, counted per address and per IP to slow repeated requests down. */
+export interface PortalLinkRequestsTable {
+  id: Generated<string>;
+  address: string;
+  ip: string | null;
+  at: CreatedAt;
 }

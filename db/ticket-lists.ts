@@ -9,7 +9,7 @@ export const TICKET_LISTS = ['mine', 'new', 'review', 'waiting', 'warning', 'bre
 export type TicketList = (typeof TICKET_LISTS)[number];
 
 /** What "closed recently" means. */
-export const RECENTLY_CLOSED_MS = 7 * 24 * 60 * 60 * 1000;
+const RECENTLY_CLOSED_MS = 7 * 24 * 60 * 60 * 1000;
 
 type Where = (eb: ExpressionBuilder<Database, 'tickets'>) => Expression<SqlBool>;
 

@@ -18,6 +18,6 @@ export async function allocateTicketNumber(db: Kysely<Database>, now = new Date(
 }
 
 /** YYYYMMDD in Asia/Tokyo (UTC+9 all year: Japan has no daylight saving time). */
-export function japanDate(at: Date): string {
+function japanDate(at: Date): string {
   return new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }

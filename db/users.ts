@@ -11,7 +11,7 @@ import { endSessionsOf } from './sessions';
  */
 
 /** 1–64 characters of A–Z, a–z, 0–9, '.', '_', '-' (case matters: `Alice` and `alice` are two users). */
-export const USER_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const USER_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export class UserExistsError extends Error {
   override name = 'UserExistsError';
@@ -135,7 +135,7 @@ export async function activeUser(db: Kysely<Database>, name: string): Promise<Ac
   return row && actorOf(row);
 }
 
-export function actorOf(row: Pick<UsersTable, 'name' | 'role' | 'level'>): Actor {
+function actorOf(row: Pick<UsersTable, 'name' | 'role' | 'level'>): Actor {
   return { user: row.name, role: row.role, ...(row.level ? { level: row.level } : {}) };
 }
 

@@ -20,6 +20,8 @@ export interface Config {
   };
   /** The desk's time zone: the console shows times in it. */
   timeZone: string;
+  /** Where customers reach this server (PUBLIC_URL, e.g. https://support.example.jp): the portal's sign-in links point here. */
+  publicUrl?: string;
   /** Set: use that PostgreSQL. Unset: `npm start` runs the embedded one on `embeddedPgPort`. */
   databaseUrl?: string;
   embeddedPgPort: number;
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiUrl: env.TEMPORAL_UI_URL || (env.TEMPORAL_ADDRESS ? undefined : `http://localhost:${intSetting(env, 'TEMPORAL_UI_PORT', 8233)}`),
     },
     timeZone: timeZoneSetting(env),
+    publicUrl: publicUrlSetting(env),
     databaseUrl: databaseUrlSetting(env),
     embeddedPgPort: intSetting(env, 'PG_PORT', 5433),
     allowedIps: cidrListSetting(env, 'API_ALLOWED_IPS'),
@@ -221,7 +224,7 @@ function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, c
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** "14d", "7d", "90s", "1h30m": the settings for ticket periods. */
-export function parseCalendarDuration(text: string): number | undefined {
+function parseCalendarDuration(text: string): number | undefined {
   const parts = text.trim().match(/^(\d+[smhd])+$/) ? text.trim().match(/\d+[smhd]/g) : null;
   if (!parts) return undefined;
   return parts.reduce((sum, part) => sum + Number(part.slice(0, -1)) * UNIT_MS[part.slice(-1)], 0);
@@ -242,4 +245,17 @@ function timeZoneSetting(env: NodeJS.ProcessEnv): string {
     throw new ConfigError(`DESK_TIME_ZONE=${zone} is not a time zone (for example Asia/Tokyo)`);
   }
   return zone;
+}
+
+function publicUrlSetting(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.PUBLIC_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL=${raw} is not a URL (for example https://support.example.jp)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`PUBLIC_URL=${raw} must be http:// or https://`);
+  return url.origin;
 }

@@ -12,7 +12,7 @@ import { maskCredentials } from './mask-credentials';
  * Connecting to what the product depends on. A dependency that is down at
  * start-up is waited for, with one clear line every few seconds, not a crash loop.
  */
-export async function waitUntil<T>(what: string, attempt: () => Promise<T>, timeoutMs = 5 * 60_000): Promise<T> {
+async function waitUntil<T>(what: string, attempt: () => Promise<T>, timeoutMs = 5 * 60_000): Promise<T> {
   const started = Date.now();
   let lastSaid = 0;
   for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {

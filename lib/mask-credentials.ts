@@ -3,7 +3,7 @@
 // that name a database or mailbox (lib/dependencies.ts, worker/mailbox-poller.ts,
 // scripts/start.ts).
 
-export const MASK = '***';
+const MASK = '***';
 
 /**
  * `scheme://` then everything up to the LAST `@` before a space or quote: a

@@ -90,7 +90,7 @@ async function ticketFromWorkflow(starter: TicketStarter, number: string): Promi
 }
 
 /** What the Temporal UI shows for a ticket from its start: summary in the list, details on its page. */
-export function ticketStaticDisplay(ticket: TicketState): { staticSummary: string; staticDetails: string } {
+function ticketStaticDisplay(ticket: TicketState): { staticSummary: string; staticDetails: string } {
   const customer = ticket.customer.name ? `${ticket.customer.name} <${ticket.customer.email}>` : ticket.customer.email;
   return {
     staticSummary: `#${ticket.number} ${ticket.priority} ${ticket.subject}`.slice(0, 400),

@@ -24,8 +24,8 @@ const P = 1;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 1024;
+const PASSWORD_MIN_LENGTH = 10;
+const PASSWORD_MAX_LENGTH = 1024;
 
 /** What a stored hash may ask for: a tampered row must not make a verify take minutes or gigabytes. */
 const MAX_N = 2 ** 20;

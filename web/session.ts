@@ -12,7 +12,7 @@ import { SESSION_MAX_MS, sessionFor } from '../db/sessions';
 import type { Database } from '../db/schema';
 import type { Actor } from '../workflows/ticket-types';
 
-export const SESSION_COOKIE = 'hd_session';
+const SESSION_COOKIE = 'hd_session';
 
 export type ConsoleSession = NonNullable<ApiEnv['Variables']['session']>;
 

@@ -38,7 +38,7 @@ export interface RunningMailIntake {
 }
 
 /** What the intake's activities need, from the product's configuration. */
-export function intakeDeps(parts: Omit<MailIntakeParts, 'connection' | 'workflowBundle' | 'poller'>): IntakeDeps {
+function intakeDeps(parts: Omit<MailIntakeParts, 'connection' | 'workflowBundle' | 'poller'>): IntakeDeps {
   const { config } = parts;
   const domain = config.supportAddress.split('@')[1]?.toLowerCase();
   return {

@@ -25,8 +25,8 @@ import { messageForTokens } from '../activities/spam/from-decoded-mail';
 import type { SpamFilter } from '../activities/spam/spam-filter';
 import { maskCredentials } from '../lib/mask-credentials';
 
-export const JUNK = 'Junk';
-export const PROCESSED = 'Processed';
+const JUNK = 'Junk';
+const PROCESSED = 'Processed';
 
 export interface MailboxPollerOptions {
   imapUrl: string;

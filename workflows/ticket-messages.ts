@@ -3,9 +3,12 @@ import type { ClockView } from './sla/clocks';
 import type { Channel, SlaStatus, TicketCommand, TicketState } from './ticket-types';
 
 // The ticket workflow's public surface: what the API, the intake and direct
-// Temporal integrations send to it. Each agent action is an Update (the caller
-// learns at once whether it was accepted) and, under the same name, a Signal
-// (for integrations that cannot wait; a refused signal is recorded as refused).
+// Temporal integrations send to it. Each agent action is an Update: the caller
+// learns at once whether it was accepted. Agent actions are not accepted as
+// Signals any more (since the `agent-actions-by-update-only` patch): a signal
+// carries no identity the workflow can check, and anyone who can reach
+// Temporal could have approved their own memo under another name. The API
+// (which checked the caller's token) is the way in.
 
 /** The ticket as callers see it: the workflow's state plus its SLA status. */
 export interface TicketView extends TicketState {
@@ -35,10 +38,55 @@ export const AGENT_ACTIONS = [
   'markSpam',
 ] as const satisfies readonly AgentAction[];
 
+const update = <A extends AgentAction>(action: A) => defineUpdate<TicketView, [ActionArgs<A>]>(action);
+
+// Each by name, so that searching for an action finds its definition.
+const assignQueueUpdate = update('assignQueue');
+const acknowledgeUpdate = update('acknowledge');
+const draftMemoUpdate = update('draftMemo');
+const reviewMemoUpdate = update('reviewMemo');
+const sendAnswerUpdate = update('sendAnswer');
+const logPhoneCallUpdate = update('logPhoneCall');
+const changePriorityUpdate = update('changePriority');
+const reassignUpdate = update('reassign');
+const escalateUpdate = update('escalate');
+const closeUpdate = update('close');
+const markSpamUpdate = update('markSpam');
+
+const AGENT_ACTION_UPDATES: { [A in AgentAction]: ReturnType<typeof update<A>> } = {
+  assignQueue: assignQueueUpdate,
+  acknowledge: acknowledgeUpdate,
+  draftMemo: draftMemoUpdate,
+  reviewMemo: reviewMemoUpdate,
+  sendAnswer: sendAnswerUpdate,
+  logPhoneCall: logPhoneCallUpdate,
+  changePriority: changePriorityUpdate,
+  reassign: reassignUpdate,
+  escalate: escalateUpdate,
+  close: closeUpdate,
+  markSpam: markSpamUpdate,
+};
+
+/** What each Update does, shown by the Temporal UI and `temporal workflow metadata`. */
+export const AGENT_ACTION_DESCRIPTIONS: Record<AgentAction, string> = {
+  assignQueue: 'Put the ticket in a queue ({actor, queue})',
+  acknowledge: 'Send the receipt notice; the actor becomes the owner ({actor})',
+  draftMemo: 'Draft the answer as a memo stored as an article ({actor, articleId})',
+  reviewMemo: "Approve or reject someone else's memo ({actor, memoId, decision, comment?})",
+  sendAnswer: 'Mail the approved memo to the customer ({actor, memoId})',
+  logPhoneCall: 'Record a phone call stored as an article ({actor, direction, articleId})',
+  changePriority: 'Change the priority; SLA deadlines are re-planned ({actor, priority})',
+  reassign: 'Give the ticket another owner ({actor, owner})',
+  escalate: 'Escalate to L2 or L3 with a reason ({actor, level, reason})',
+  close: 'Close with a resolution ({actor, resolution})',
+  markSpam: 'Close as spam and train the filter ({actor})',
+};
+
 export function actionUpdate<A extends AgentAction>(action: A) {
-  return defineUpdate<TicketView, [ActionArgs<A>]>(action);
+  return AGENT_ACTION_UPDATES[action] as ReturnType<typeof update<A>>;
 }
 
+/** Only for replaying histories from before `agent-actions-by-update-only`. */
 export function actionSignal<A extends AgentAction>(action: A) {
   return defineSignal<[ActionArgs<A>]>(action);
 }

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setCurrentDetails,
   setHandler,
   workflowInfo,
@@ -10,12 +11,13 @@ import {
 import { reopenWindowOver } from './reopen-window';
 import type { SlaAlarm, SlaClocks } from './sla/clocks';
 import type { SlaPolicy } from './sla/policy';
-import { TicketSla } from './sla/ticket-sla';
+import { TicketRun } from './ticket-run';
 import { describeTicket, ticketSearchAttributes } from './ticket-display';
 import { carryOutEffect, ticketActivities } from './ticket-effect-runner';
 import { effectsOfCommand, reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
 import {
   AGENT_ACTIONS,
+  AGENT_ACTION_DESCRIPTIONS,
   actionSignal,
   actionUpdate,
   customerFollowUpSignal,
@@ -51,29 +53,24 @@ export type TicketOutcome = { number: string; status: 'closed'; resolution?: str
 /** One support ticket, from the first contact until it has stayed closed for the reopen window. */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketOutcome> {
   const { settings } = input;
-  let ticket = input.ticket;
-  let sequence = input.carried?.sequence ?? 0;
-  let waitingSince = input.carried?.waitingSince;
-  let version = input.carried?.version ?? 0;
+  const run = new TicketRun(input, Date.now());
+  const { sla } = run;
   let recordedVersion = -1;
   const effects: Effect[] = [];
-  // A follow-up signalled twice for the same article (a retried delivery) is recorded once.
-  const followUpArticles = new Set(input.carried?.followUpArticles ?? []);
-  const sla = input.carried ? new TicketSla(input.carried.sla) : TicketSla.start(input.slaPolicy, ticket, Date.now());
 
-  const view = (): TicketView => ({ ...ticket, slaStatus: sla.status(ticket, Date.now()), nextDueAt: sla.nextDueAt(Date.now()) });
-  const nextKey = () => `${ticket.number}:${++sequence}`;
+  const view = (): TicketView => ({ ...run.ticket, slaStatus: sla.status(run.ticket, Date.now()), nextDueAt: sla.nextDueAt(Date.now()) });
+  const nextKey = () => `${run.ticket.number}:${++run.sequence}`;
   const now = () => new Date().toISOString();
 
   /** Applies an accepted state change and queues what has to happen outside. */
   function apply(command: TicketCommand, next: TicketState, note?: string): void {
-    const before = ticket;
-    ticket = next;
-    version++;
-    if (ticket.status === 'waiting_customer' && before.status !== 'waiting_customer') waitingSince = now();
-    if (ticket.status !== 'waiting_customer') waitingSince = undefined;
+    const before = run.ticket;
+    run.ticket = next;
+    run.version++;
+    if (run.ticket.status === 'waiting_customer' && before.status !== 'waiting_customer') run.waitingSince = now();
+    if (run.ticket.status !== 'waiting_customer') run.waitingSince = undefined;
     effects.push(...effectsOfCommand(command, historyLine(command, before, note)));
-    const change = sla.onChange(command, before, ticket, Date.now(), note);
+    const change = sla.onChange(command, before, run.ticket, Date.now(), note);
     effects.push(...change.stopped.map(verdictEffect));
     change.alarms.forEach(onAlarm);
     publish();
@@ -82,20 +79,20 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   function historyLine(command: TicketCommand, before: TicketState, note?: string) {
     const { type, ...detail } = command;
     const actor = 'actor' in command ? command.actor.user : undefined;
-    return { kind: type, actor, detail: { ...detail, from: before.status, to: ticket.status, ...(note ? { note } : {}) } };
+    return { kind: type, actor, detail: { ...detail, from: before.status, to: run.ticket.status, ...(note ? { note } : {}) } };
   }
 
   function refuse(command: TicketCommand, reason: string): void {
-    ticket = { ...ticket, counts: { ...ticket.counts, refused: ticket.counts.refused + 1 } };
-    version++;
+    run.ticket = { ...run.ticket, counts: { ...run.ticket.counts, refused: run.ticket.counts.refused + 1 } };
+    run.version++;
     const actor = 'actor' in command ? command.actor.user : undefined;
     effects.push({ kind: 'event', event: { kind: 'refused', actor, detail: { command: command.type, reason } } });
     if ('articleId' in command && command.articleId) effects.push({ kind: 'articleRefused', articleId: command.articleId, reason });
   }
 
   function onAlarm(alarm: SlaAlarm): void {
-    version++;
-    const reaction = reactToAlarm(alarm, ticket, sla.clocks?.policy, now());
+    run.version++;
+    const reaction = reactToAlarm(alarm, run.ticket, sla.clocks?.policy, now());
     effects.push(...reaction.before);
     if (reaction.escalation) {
       const decision = decideNow(reaction.escalation);
@@ -112,9 +109,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
 
   function decideNow(command: TicketCommand) {
-    return decide(ticket, command, now(), { reopenWindowMs: settings.reopenWindowMs });
+    return decide(run.ticket, command, now(), { reopenWindowMs: settings.reopenWindowMs });
   }
 
+  const acceptsAgentSignals = !patched('agent-actions-by-update-only');
   for (const action of AGENT_ACTIONS) {
     const toCommand = (args: object) => ({ ...args, type: action }) as AgentCommand;
     setHandler(
@@ -131,9 +129,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
           const decision = decideNow(toCommand(args));
           if (!decision.ok) throw ApplicationFailure.create({ type: 'TransitionRefused', message: decision.reason, nonRetryable: true });
         },
+        description: AGENT_ACTION_DESCRIPTIONS[action],
       },
     );
-    setHandler(actionSignal(action), (args) => {
+    // Histories from before the patch may hold agent-action signals: they replay as they ran.
+    if (acceptsAgentSignals) setHandler(actionSignal(action), (args) => {
       const command = toCommand(args);
       const decision = decideNow(command);
       if (decision.ok) apply(command, decision.state);
@@ -142,8 +142,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
 
   setHandler(customerFollowUpSignal, ({ articleId, channel }) => {
-    if (followUpArticles.has(articleId)) return;
-    followUpArticles.add(articleId);
+    if (run.followUpArticles.has(articleId)) return;
+    run.followUpArticles.add(articleId);
     const command: TicketCommand = { type: 'customerFollowUp', articleId, channel };
     const decision = decideNow(command);
     // The rules never refuse a follow-up; should they ever, it is still on record as refused.
@@ -152,25 +152,25 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   });
 
   setHandler(ticketQuery, view);
-  setHandler(slaQuery, (asOf) => sla.report(ticket, asOf?.now ? Math.max(Date.parse(asOf.now), Date.now()) : Date.now()));
+  setHandler(slaQuery, (asOf) => sla.report(run.ticket, asOf?.now ? Math.max(Date.parse(asOf.now), Date.now()) : Date.now()));
 
   publish();
   for (;;) {
     const timedOut = !(await workToDoOrDeadline());
     await carryOut();
     if (timedOut) onDeadline();
-    if (ticket.status === 'closed' && reopenWindowClosed() && effects.length === 0) break;
+    if (run.ticket.status === 'closed' && reopenWindowClosed() && effects.length === 0) break;
     if (historyIsLong()) {
       await finishWork();
-      await continueAsNew<typeof ticketWorkflow>({ ticket, settings, carried: { sequence, version, waitingSince, sla: sla.clocks, followUpArticles: [...followUpArticles].slice(-500) } });
+      await continueAsNew<typeof ticketWorkflow>({ ticket: run.ticket, settings, carried: run.carried() });
     }
   }
   await finishWork();
-  return { number: ticket.number, status: 'closed', resolution: ticket.resolution };
+  return { number: run.ticket.number, status: 'closed', resolution: run.ticket.resolution };
 
   /** True when there is work to carry out, false when the next deadline came first. */
   async function workToDoOrDeadline(): Promise<boolean> {
-    const workToDo = () => effects.length > 0 || recordedVersion < version;
+    const workToDo = () => effects.length > 0 || recordedVersion < run.version;
     const deadline = nextDeadline();
     if (deadline === undefined) {
       await condition(workToDo);
@@ -184,7 +184,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     do {
       await condition(allHandlersFinished);
       await carryOut();
-    } while (effects.length > 0 || recordedVersion < version);
+    } while (effects.length > 0 || recordedVersion < run.version);
   }
 
   /** Runs the queued effects in order, then brings the read model up to date. */
@@ -193,21 +193,21 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (recordedVersion < 0) await recordTicket();
     while (effects.length > 0) {
       const effect = effects.shift()!;
-      await carryOutEffect(effect, { number: ticket.number, nextKey, recordTicket });
+      await carryOutEffect(effect, { number: run.ticket.number, nextKey, recordTicket });
     }
-    if (recordedVersion < version) await recordTicket();
+    if (recordedVersion < run.version) await recordTicket();
   }
 
   async function recordTicket(): Promise<void> {
-    const at = version;
+    const at = run.version;
     await ticketActivities.recordTicket(view(), at);
     recordedVersion = Math.max(recordedVersion, at);
   }
 
   function nextDeadline(): number | undefined {
     const deadlines = [sla.nextAlarmAt()];
-    if (ticket.status === 'waiting_customer' && waitingSince) deadlines.push(Date.parse(waitingSince) + settings.autoCloseAfterMs);
-    if (ticket.status === 'closed' && ticket.closedAt) deadlines.push(Date.parse(ticket.closedAt) + settings.reopenWindowMs);
+    if (run.ticket.status === 'waiting_customer' && run.waitingSince) deadlines.push(Date.parse(run.waitingSince) + settings.autoCloseAfterMs);
+    if (run.ticket.status === 'closed' && run.ticket.closedAt) deadlines.push(Date.parse(run.ticket.closedAt) + settings.reopenWindowMs);
     const set = deadlines.filter((d): d is number => d !== undefined);
     return set.length ? Math.min(...set) : undefined;
   }
@@ -216,7 +216,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const alarms = sla.dueAlarms(Date.now());
     alarms.forEach(onAlarm);
     if (alarms.length) publish();
-    if (ticket.status === 'waiting_customer' && waitingSince && Date.now() >= Date.parse(waitingSince) + settings.autoCloseAfterMs) {
+    if (run.ticket.status === 'waiting_customer' && run.waitingSince && Date.now() >= Date.parse(run.waitingSince) + settings.autoCloseAfterMs) {
       const command: TicketCommand = { type: 'autoClose', resolution: 'no_response' };
       const decision = decideNow(command);
       if (decision.ok) apply(command, decision.state);
@@ -224,7 +224,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
 
   function reopenWindowClosed(): boolean {
-    return reopenWindowOver(ticket.closedAt, Date.now(), settings.reopenWindowMs);
+    return reopenWindowOver(run.ticket.closedAt, Date.now(), settings.reopenWindowMs);
   }
 
   function historyIsLong(): boolean {

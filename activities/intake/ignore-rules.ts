@@ -40,7 +40,7 @@ function firstHeader(headers: MailHeaders, name: string): string | null {
 }
 
 /** The bare address of a From-style header value: `"Name" <a@b>` → a@b. */
-export function addressOf(value: string): string | null {
+function addressOf(value: string): string | null {
   const bracketed = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value) ?? /<([^<>\s]+@[^<>\s]+)>/.exec(value);
   if (bracketed) return bracketed[1].toLowerCase();
   const bare = /([^\s<>"(),;:]+@[^\s<>"(),;:]+)/.exec(value);

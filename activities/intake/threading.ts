@@ -95,7 +95,7 @@ function matchByMessageId(mail: MailForThreading, lookups: ThreadingLookups): { 
 }
 
 /** The customer, a list the customer writes through, or a member of such a list. */
-export function mayWriteToTicket(ticket: TicketFacts, sender: string, isListMember: ThreadingLookups['isListMember']): boolean {
+function mayWriteToTicket(ticket: TicketFacts, sender: string, isListMember: ThreadingLookups['isListMember']): boolean {
   if (sameAddress(sender, ticket.customerEmail)) return true;
   if ((ticket.mailingLists ?? []).some((list) => sameAddress(list, sender))) return true;
   return isListMember(ticket, sender);

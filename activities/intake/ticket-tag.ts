@@ -7,12 +7,6 @@
 // an ASCII or full-width hash, and 13 digits in either width. Anything looser (no
 // brackets, other words) would start matching numbers quoted in running text.
 
-/** Ticket numbers: the date in Japan time (YYYYMMDD) followed by a 5-digit counter. */
-export const TICKET_NUMBER_PATTERN = /^\d{13}$/;
-
-export function isTicketNumber(value: string): boolean {
-  return TICKET_NUMBER_PATTERN.test(value);
-}
 
 /** A character class that accepts an ASCII letter in either case and either width. */
 function anyWidthLetter(letter: string): string {

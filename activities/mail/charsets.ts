@@ -32,7 +32,7 @@ const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);
 const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us', '7bit', '8bit']);
 
 /** A charset label as written in mail → the name we decode with, or null when unknown/absent. */
-export function canonicalCharset(label: string | null | undefined): string | null {
+function canonicalCharset(label: string | null | undefined): string | null {
   if (!label) return null;
   const name = label.trim().replace(/^["']|["']$/g, '').toLowerCase();
   if (!name) return null;
@@ -77,7 +77,7 @@ function isSevenBit(bytes: Uint8Array): boolean {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decode with exactly this charset; ok=false when the bytes do not fit it. */
-export function decodeAs(bytes: Uint8Array, charset: string): DecodedText {
+function decodeAs(bytes: Uint8Array, charset: string): DecodedText {
   if (charset === 'iso-2022-jp') {
     const decoded = decodeIso2022Jp(bytes);
     return result(decoded.text, charset, decoded.ok);

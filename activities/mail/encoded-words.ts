@@ -11,7 +11,7 @@
 import { encodeIso2022Jp, toFullWidthKatakana, type JapaneseMailCharset, type MessageCharset } from './iso-2022-jp';
 
 /** RFC 2047 §2: an encoded word is at most 75 characters. */
-export const MAX_ENCODED_WORD_LENGTH = 75;
+const MAX_ENCODED_WORD_LENGTH = 75;
 /** Our folding limit (RFC 5322 recommends 78); continuation lines start with one space. */
 export const MAX_HEADER_LINE_LENGTH = 76;
 

@@ -70,10 +70,6 @@ function readHeaderBlock(block: string): HeaderBlock {
   return { headers, wellFormed, stray };
 }
 
-export function parseHeaderBlock(block: string): RawHeaders {
-  return readHeaderBlock(block).headers;
-}
-
 /**
  * How an entity began: with header fields; with nothing at all; with an empty line
  * (no headers, then a body); or with something that has no header field before the
@@ -221,11 +217,6 @@ export function parseMessage(raw: Buffer): ParsedMessage {
   const text = withoutMboxFromLine(raw).toString('latin1');
   const entity = splitEntity(text);
   return { root: buildPart(text, '', 0, entity), notAMail: entity.shape !== 'headers', problems: formProblems(entity, text) };
-}
-
-/** The MIME tree of a raw RFC 822 message. */
-export function parseMime(raw: Buffer): MimePart {
-  return parseMessage(raw).root;
 }
 
 /** Leaves in document order. */

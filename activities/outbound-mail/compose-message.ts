@@ -275,7 +275,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const JST_OFFSET_MS = 9 * 3_600_000;
 
 /** RFC 5322 date in Japan time (no daylight saving there): `Sat, 21 Nov 2026 10:00:00 +0900`. */
-export function formatDate(date: Date): string {
+function formatDate(date: Date): string {
   const t = new Date(date.getTime() + JST_OFFSET_MS);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${DAYS[t.getUTCDay()]}, ${t.getUTCDate()} ${MONTHS[t.getUTCMonth()]} ${t.getUTCFullYear()} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())} +0900`;

@@ -24,7 +24,7 @@ export interface MailTransport {
 }
 
 /** The whole SMTP transaction must end within this, or it is abandoned (its outcome then unknown). */
-export const SEND_DEADLINE_MS = 25_000;
+const SEND_DEADLINE_MS = 25_000;
 
 export function smtpTransport(smtpUrl: string): MailTransport {
   const transporter = nodemailer.createTransport({

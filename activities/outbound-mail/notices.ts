@@ -10,7 +10,7 @@ import { ticketTag } from '../intake/ticket-tag';
 import type { SentMail } from './send-article-mail';
 import { clockLabel, customerSalutation, loadTemplate, renderTemplate, type TemplateName } from './templates';
 
-export const NOTICE_KINDS = ['sla_warning', 'sla_breach', 'escalation'] as const;
+const NOTICE_KINDS = ['sla_warning', 'sla_breach', 'escalation'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export interface NoticeRequest {

@@ -37,13 +37,12 @@ import type { OutboundMailSettings } from './settings';
  * A claimed row not finished by then is taken to be from a dead attempt. It must
  * be longer than SEND_DEADLINE_MS (25 s) and than the activity's start-to-close timeout.
  */
-export const SENDING_LEASE_MS = MAIL_SENDING_LEASE_MS;
+const SENDING_LEASE_MS = MAIL_SENDING_LEASE_MS;
 /** Older references are dropped beyond this many (the first and the latest are kept), as mailers do. */
 const MAX_REFERENCES = 10;
 
-export { PERMANENT_MAIL_FAILURE };
-export const TEMPORARY_MAIL_FAILURE = 'TemporaryMailFailure';
-export const MAIL_SEND_IN_PROGRESS = 'MailSendInProgress';
+const TEMPORARY_MAIL_FAILURE = 'TemporaryMailFailure';
+const MAIL_SEND_IN_PROGRESS = 'MailSendInProgress';
 
 export interface SentMail {
   articleId: string;
@@ -222,6 +221,8 @@ function failureDetail(row: RowIdentity, reason: string, responseCode?: number) 
 
 /** One line per article and kind however often it is retried. */
 async function insertEvent(db: Kysely<Database>, row: RowIdentity, kind: string, detail: Record<string, unknown>): Promise<void> {
+  // Mail of no ticket (the portal's sign-in link) has no history to write on.
+  if (row.ticket_number === null) return;
   await db
     .insertInto('ticket_events')
     .values({

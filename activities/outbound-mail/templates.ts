@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 export const TEMPLATE_NAMES = ['receipt_notice', 'sla_warning', 'sla_breach', 'escalation'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
-export const PLACEHOLDERS = [
+const PLACEHOLDERS = [
   'number',
   'subject',
   'owner',

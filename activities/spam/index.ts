@@ -6,10 +6,7 @@ import { ticketLog } from '../../lib/log';
 import type { SpamFilter } from './spam-filter';
 import { firstInboundArticleId, trainableArticle } from './trainable-message';
 
-export { messageForTokens } from './from-decoded-mail';
-export { openSpamFilter, type OpenSpamFilter, type SpamFilterOptions } from './open-spam-filter';
 export type { SpamFilter } from './spam-filter';
-export { spamTrainer, type SpamTrainer } from './spam-trainer';
 
 export interface TrainTicketAsSpamResult {
   /** The training key used (`raw:<id>` or `article:<id>`), or null when the ticket has no inbound message. */

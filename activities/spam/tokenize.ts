@@ -55,7 +55,7 @@ export function tokenize(message: MessageForTokens): string[] {
  * Adds the tokens of a piece of free text: bigrams for Japanese runs, words
  * for the rest, `url:` domains for links. Exported for the HTML reducer and tests.
  */
-export function addTextTokens(raw: string, prefix: string, tokens: Set<string>): void {
+function addTextTokens(raw: string, prefix: string, tokens: Set<string>): void {
   if (!raw) return;
   // Lowercasing the whole text once is much cheaper than word by word.
   const text = normalizeWidths(raw).toLowerCase();
@@ -86,7 +86,7 @@ function normalizeWidths(text: string): string {
 }
 
 /** Kanji, hiragana, katakana (incl. the long-vowel mark and 々). Punctuation such as 、。「」 ends a run. */
-export function isJapanese(c: number): boolean {
+function isJapanese(c: number): boolean {
   return (
     (c >= 0x3040 && c <= 0x30ff && c !== 0x30fb) || // hiragana, katakana (minus the ・ separator)
     (c >= 0x4e00 && c <= 0x9fff) || // CJK unified ideographs

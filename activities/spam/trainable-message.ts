@@ -16,8 +16,8 @@ export interface TrainableMessage {
   ticketNumber: string | null;
 }
 
-export const rawMessageKey = (rawMessageId: string) => `raw:${rawMessageId}`;
-export const articleKey = (articleId: string) => `article:${articleId}`;
+const rawMessageKey = (rawMessageId: string) => `raw:${rawMessageId}`;
+const articleKey = (articleId: string) => `article:${articleId}`;
 
 export async function trainableRawMessage(db: Kysely<Database>, rawMessageId: string): Promise<TrainableMessage | undefined> {
   const row = await db.selectFrom('raw_messages').select(['id', 'raw']).where('id', '=', rawMessageId).executeTakeFirst();

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { requireTools, resolveMavenClasspath } from './maven';
 
-export const GREENMAIL_COORDS = 'com.icegreen:greenmail-standalone:2.1.13';
+const GREENMAIL_COORDS = 'com.icegreen:greenmail-standalone:2.1.13';
 const MAIN_CLASS = 'com.icegreen.greenmail.standalone.GreenMailStandaloneRunner';
 const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 60_000;

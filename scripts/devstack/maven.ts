@@ -19,7 +19,7 @@ const INSTALL_HINT = 'install OpenJDK 17 and Maven: apt-get install -y openjdk-1
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 const COMPLETE_MARKER = '.complete';
 
-export const devstackCacheRoot = join(homedir(), '.cache', 'helpdesk');
+const devstackCacheRoot = join(homedir(), '.cache', 'helpdesk');
 
 interface Coordinates {
   groupId: string;

@@ -47,7 +47,7 @@ export function startProcess(
 }
 
 /** Ends every server started here at once: for a second Ctrl-C or a crash, never the orderly stop. */
-export function killAllNow(): void {
+function killAllNow(): void {
   for (const child of running) signalGroup(child, 'SIGKILL');
   running.clear();
 }
@@ -81,6 +81,6 @@ export async function waitFor(what: string, probe: () => Promise<unknown>, timeo
   throw new Error(`${what} did not answer within ${Math.round(timeoutMs / 1000)}s: ${describe(lastError)}`);
 }
 
-export function describe(error: unknown): string {
+function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

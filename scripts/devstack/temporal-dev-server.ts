@@ -54,7 +54,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
 }
 
 /** Resolves once the frontend answers on `address`. */
-export async function probeTemporal(address: string, namespace = 'default'): Promise<void> {
+async function probeTemporal(address: string, namespace = 'default'): Promise<void> {
   const connection = await Connection.connect({ address, connectTimeout: 2000 });
   try {
     await connection.workflowService.describeNamespace({ namespace });

@@ -14,7 +14,7 @@ import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mavenCacheDir, requireTools, resolveMavenClasspath } from './maven';
 
-export const TIME_SKIPPING_SERVER_COORDS = 'io.temporal:temporal-test-server:1.38.0';
+const TIME_SKIPPING_SERVER_COORDS = 'io.temporal:temporal-test-server:1.38.0';
 const MAIN_CLASS = 'io.temporal.testserver.TestServer';
 
 function shellQuote(value: string): string {

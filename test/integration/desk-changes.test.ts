@@ -1,6 +1,7 @@
 // The console's live feed on a real PostgreSQL: the triggers' NOTIFYs reach
 // in-memory subscribers through one LISTEN session, coalesced, replayable,
 // and surviving the session being killed; and the SSE stream over real HTTP.
+import { newTicketState } from '../../workflows/ticket-rules';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
@@ -190,7 +191,7 @@ describe('the desk change feed', () => {
         return rows[0].id;
       },
       sla_events: () => sql`
-        INSERT INTO sla_events (event_key, ticket_number, clock, kind, actual_at) VALUES (${`live-${number}-sla`}, ${number}, 'first_response', 'warning', now())`.execute(db),
+        INSERT INTO sla_events (event_key, ticket_number, clock, kind, actual_at) VALUES (${`live-${number}-sla`}, ${number}, 'firstResponse', 'warning', now())`.execute(db),
       outbound_mail: (articleId: string) => sql`
         INSERT INTO outbound_mail (article_id, ticket_number, state, message_id, envelope_from, envelope_to, charset, raw)
         VALUES (${articleId}, ${number}, 'pending', ${`<live-${number}@example.com>`}, 'desk@example.com', ARRAY['c@example.com'], 'utf-8', '\\x00'::bytea)`.execute(db),
@@ -481,7 +482,7 @@ function ticketRow(number: string) {
     sla_status: 'met' as const,
     spam: false,
     version: 1,
-    state: JSON.stringify({}) as never,
+    state: JSON.stringify({ ...newTicketState({ number, subject: 'live feed test', customer: { email: 'live@example.com' }, channel: 'email', priority: 'P3', createdAt: now.toISOString() }), status: 'closed', slaStatus: 'met' }) as never,
     created_at: now,
     updated_at: now,
   };

@@ -97,17 +97,16 @@ describe('the ticket workflow over days', () => {
     expect(reopenedLine).toBeDefined();
   });
 
-  it('records a refused signal on the ticket instead of applying it', async () => {
+  it('does not act on agent actions sent as signals: a signal carries no identity the workflow can check', async () => {
     const { number, handle } = await ticketWaitingForCustomer();
-    await handle.signal('close', { actor: { user: 'mallory', role: 'agent', level: 'L1' }, resolution: '勝手に閉じる' });
+    // Anyone who can reach Temporal could send this, naming any manager.
+    await handle.signal('close', { actor: { user: 'ghost', role: 'manager' }, resolution: '勝手に閉じる' });
     await handle.signal(customerFollowUpSignal, { articleId: '0', channel: 'email' });
     const ticket = await handle.query(ticketQuery);
     expect(ticket.status).toBe('in_progress');
-    expect(ticket.counts.refused).toBe(1);
-    const refused = await eventually(async () => {
-      const rows = await database.db.selectFrom('ticket_events').select(['kind', 'actor', 'detail']).where('ticket_number', '=', number).where('kind', '=', 'refused').execute();
-      return rows.length ? rows : undefined;
-    });
-    expect(refused).toEqual([expect.objectContaining({ actor: 'mallory', detail: expect.objectContaining({ command: 'close' }) })]);
+    expect(ticket.resolution).toBeUndefined();
+    expect(ticket.counts.followUps).toBe(1);
+    const lines = await database.db.selectFrom('ticket_events').select(['kind', 'actor']).where('ticket_number', '=', number).execute();
+    expect(lines.filter((l) => l.kind === 'close' || l.actor === 'ghost')).toEqual([]);
   });
 });

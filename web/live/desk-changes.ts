@@ -4,11 +4,12 @@
 // while nobody listens is gone), so every gap in listening is reported to the
 // subscribers as "anything may have changed" rather than papered over.
 
+import { maskCredentials } from '../../lib/mask-credentials';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { log as defaultLog } from '../../lib/log';
 
-export const DESK_CHANGES_CHANNEL = 'desk_changes';
+const DESK_CHANGES_CHANNEL = 'desk_changes';
 
 /** Stands for "anything may have changed: refresh everything". */
 export const EVERYTHING = '*';
@@ -182,7 +183,7 @@ export class DeskChanges {
     this.#retryMs = this.#options.retryFirstMs;
     this.#startHealthChecks(client);
     if (this.#outageSince !== undefined) {
-      this.#log.info({ database: maskDatabaseUrl(this.#url), downMs: Date.now() - this.#outageSince }, 'desk changes: listening again');
+      this.#log.info({ database: maskCredentials(this.#url), downMs: Date.now() - this.#outageSince }, 'desk changes: listening again');
       this.#outageSince = undefined;
     }
     // Whatever was written before this session began listening was never seen: tell everyone to refresh.
@@ -235,7 +236,7 @@ export class DeskChanges {
       this.#outageSince = Date.now();
       // One line per outage: the retries every few seconds would drown the log.
       this.#log.warn(
-        { database: maskDatabaseUrl(this.#url), reason: withoutPassword(reasonOf(error), this.#url) },
+        { database: maskCredentials(this.#url), reason: withoutPassword(reasonOf(error), this.#url) },
         'desk changes: cannot LISTEN for changes; open console pages will not update until it is back (retrying)',
       );
     }
@@ -295,20 +296,6 @@ function numberOf(payload: string): string | null {
     // falls through
   }
   return EVERYTHING;
-}
-
-/** The URL with any password (URL userinfo or `password=` parameter) replaced by `***`. */
-export function maskDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    for (const key of [...parsed.searchParams.keys()]) {
-      if (/^pass(word)?$/i.test(key)) parsed.searchParams.set(key, '***');
-    }
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@').replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
-  }
 }
 
 /** Driver messages do not carry the password today; this keeps it so if one ever echoes the URL. */

@@ -93,7 +93,7 @@ export function nextOpening(cal: BusinessCalendar, ms: number): number {
 }
 
 /** True when the calendar is closed all day on this local date (YYYY-MM-DD) whatever the weekday. */
-export function isClosedDate(cal: BusinessCalendar, isoDate: string): boolean {
+function isClosedDate(cal: BusinessCalendar, isoDate: string): boolean {
   if (cal.closedDates.includes(isoDate)) return true;
   return cal.holidays === 'jp' && Object.prototype.hasOwnProperty.call(jpHolidayTable, isoDate);
 }

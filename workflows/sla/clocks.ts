@@ -20,7 +20,7 @@ import type { Priority, SlaStatus } from '../ticket-types';
 import { addBusinessTime, businessTimeBetween, type BusinessCalendar } from './calendar';
 import { calendarFor, type SlaPolicy } from './policy';
 
-export const CLOCK_NAMES = ['firstResponse', 'update', 'resolution'] as const;
+const CLOCK_NAMES = ['firstResponse', 'update', 'resolution'] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
 
 /** idle: not started, or cancelled without a verdict (e.g. update when waiting on the customer). */

@@ -16,7 +16,7 @@ export interface PriorityTargets {
   resolutionMs: number;
 }
 
-export const ESCALATION_LEVELS = ['L2', 'L3'] as const;
+const ESCALATION_LEVELS = ['L2', 'L3'] as const;
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
 export interface SlaPolicy {
