@@ -109,6 +109,7 @@ it(
     console.log(`killed with ${atKill} of ${MAILS + 1} mails decided and ${leftInInbox} deliveries still in INBOX`);
     const customers = Array.from({ length: MAILS + 1 }, (_, i) => customer(i));
     const tickets = await env.stack.db.selectFrom('tickets').select(['number', 'customer_email']).where('customer_email', 'in', customers).execute();
+    if (tickets.length !== MAILS + 1) console.log(`tickets per customer:\n${await ticketsAndIntakes(tickets)}\n${output}`);
     expect(tickets.length).toBe(MAILS + 1);
     expect(new Set(tickets.map((t) => t.customer_email)).size).toBe(MAILS + 1);
     const articles = await env.stack.db
@@ -126,3 +127,12 @@ it(
   },
   STARTUP_MS,
 );
+
+/** On a mismatch: each customer's tickets with the intake rows that made them, so the log says how a duplicate came about. */
+async function ticketsAndIntakes(tickets: { number: string; customer_email: string }[]): Promise<string> {
+  const intakes = await env.stack.db.selectFrom('intake_messages').select(['intake_key', 'ticket_number', 'outcome', 'message_id']).where('ticket_number', 'in', tickets.map((t) => t.number)).execute();
+  return tickets
+    .sort((a, b) => a.customer_email.localeCompare(b.customer_email))
+    .map((t) => `${t.customer_email} ${t.number} ${JSON.stringify(intakes.filter((i) => i.ticket_number === t.number))}`)
+    .join('\n');
+}
