@@ -46,6 +46,12 @@ export const ticketView = z.looseObject({
 
 export const ticketWithMemo = ticketView.extend({ memoId: id });
 
+/** What an integrator gets instead of the ticket (api/ticket-routes.ts shownTo). */
+const intakeReceipt = z.strictObject({ number: z.string().regex(/^\d+$/), status: z.enum(TICKET_STATUSES), createdAt: isoTime, articleId: id.optional() });
+
+/** The desk's roles get the ticket, integrators its receipt. */
+export const ticketOrReceipt = z.union([ticketView, intakeReceipt]);
+
 export const ticketList = z.looseObject({ tickets: z.array(ticketView) });
 
 export const attachment = z.looseObject({

@@ -10,7 +10,7 @@ import type { RouteBook } from './route-book';
 import { rethrowDatabase, TicketGateway } from './ticket-gateway';
 import * as schema from './ticket-schemas';
 import * as responses from './response-schemas';
-import { ROLE_GROUPS } from './role-groups';
+import { mayAct, ROLE_GROUPS } from './role-groups';
 import { reopenWindowOver } from '../workflows/reopen-window';
 import { checkRequestedParties, recordRequestedParties } from '../lib/ticket-parties';
 import { log } from '../lib/log';
@@ -21,7 +21,7 @@ const TICKET = { 200: { description: 'the ticket as it now stands', schema: resp
 
 export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStarter): void {
   const tickets = new TicketGateway(deps.temporal, deps.db);
-  const json = (c: { json: (body: unknown, status?: 200 | 201) => Response }, ticket: TicketView, status: 200 | 201 = 200) =>
+  const json = (c: { json: (body: unknown, status?: 200 | 201 | 202) => Response }, ticket: TicketView | IntakeReceipt, status: 200 | 201 | 202 = 200) =>
     c.json(ticket, status);
 
   /** Stores an article the action refers to; marks it refused if the ticket then refuses the action. */
@@ -46,7 +46,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   }
 
   book.add(
-    { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: { description: 'the new ticket', schema: responses.ticketView } } },
+    { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: { description: 'the new ticket (for integrators: its number, status and creation time)', schema: responses.ticketOrReceipt } } },
     async ({ c, actor, body }) => {
       const { requester, account, endCustomer, partnerTicketNumber, cc, ...inquiry } = body;
       const parties = { requester, account, endCustomer, partnerTicketNumber, cc };
@@ -57,7 +57,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
       await recordRequestedParties(deps.db, ticket.number, ticket, parties).catch((error) =>
         log.error({ err: error, ticket: ticket.number }, 'could not record the parties of a new ticket'),
       );
-      return json(c, { ...ticket, slaStatus: 'on_track' }, 201);
+      return json(c, shownTo(actor, { ...ticket, slaStatus: 'on_track' }), 201);
     },
   );
 
@@ -148,20 +148,20 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   );
 
   book.add(
-    { method: 'post', path: '/api/tickets/:number/phone-calls', action: 'ticket.logPhoneCall', summary: 'Log a phone call', roles: FEEDERS, body: schema.phoneCallBody, responses: TICKET },
+    { method: 'post', path: '/api/tickets/:number/phone-calls', action: 'ticket.logPhoneCall', summary: 'Log a phone call', roles: FEEDERS, body: schema.phoneCallBody, responses: { 200: { description: 'the ticket (for integrators: its receipt)', schema: responses.ticketOrReceipt } } },
     async ({ c, actor, body, params }) => {
       const number = params.number;
       const call = { kind: 'phone_call' as const, body: body.body, direction: body.direction, channel: 'phone' };
-      const { ticket } = await withArticle(number, actor, call, 'logPhoneCall', (articleId) => ({ actor, direction: body.direction, articleId }));
-      return json(c, ticket);
+      const { ticket, articleId } = await withArticle(number, actor, call, 'logPhoneCall', (articleId) => ({ actor, direction: body.direction, articleId }));
+      return json(c, shownTo(actor, ticket, articleId));
     },
   );
 
   book.add(
     { method: 'post', path: '/api/tickets/:number/follow-ups', action: 'ticket.followUp', summary: "Add the customer's follow-up", roles: FEEDERS, body: schema.followUpBody, responses: {
-        200: { description: 'the ticket', schema: responses.ticketView },
-        201: { description: 'a new ticket referring to the old one', schema: responses.ticketView },
-        202: { description: 'taken; the ticket as last recorded (its workflow did not answer in time)', schema: responses.ticketView },
+        200: { description: 'the ticket (for integrators: its receipt)', schema: responses.ticketOrReceipt },
+        201: { description: 'a new ticket referring to the old one', schema: responses.ticketOrReceipt },
+        202: { description: 'taken; the ticket as last recorded (its workflow did not answer in time)', schema: responses.ticketOrReceipt },
       } },
     async ({ c, actor, body, params }) => {
       const number = params.number;
@@ -179,7 +179,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
       // (Checked here too, not only by the workflow ending: its timer may not have fired yet.)
       const windowOver = old.status === 'closed' && reopenWindowOver(old.closedAt, Date.now(), deps.config.reopenWindowMs);
       const result = windowOver ? 'workflow-gone' : await tickets.followUp(number, { articleId, channel: body.channel }, old);
-      if (result !== 'workflow-gone') return c.json(result.ticket, result.current ? 200 : 202);
+      if (result !== 'workflow-gone') return json(c, shownTo(actor, result.ticket, articleId), result.current ? 200 : 202);
       const opened = await tickets.open(() => openTicket(starter, {
         customer: old.customer,
         subject: old.subject,
@@ -190,7 +190,22 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
         refersTo: number,
         existingArticleId: articleId,
       }));
-      return json(c, { ...opened, slaStatus: 'on_track' }, 201);
+      return json(c, shownTo(actor, { ...opened, slaStatus: 'on_track' }, articleId), 201);
     },
   );
+}
+
+/** What an integrator (phone-call intake, the portal) learns of a ticket: that it exists, where it stands, and what it sent. */
+export interface IntakeReceipt {
+  number: string;
+  status: TicketView['status'];
+  createdAt: string;
+  /** The article the request stored (its call note or follow-up). */
+  articleId?: string;
+}
+
+/** The desk sees the whole ticket; a feeder only its receipt (no customer, owner, memos or reviewers). */
+function shownTo(actor: Actor, ticket: TicketView, articleId?: string): TicketView | IntakeReceipt {
+  if (mayAct('desk', actor.role)) return ticket;
+  return { number: ticket.number, status: ticket.status, createdAt: ticket.createdAt, ...(articleId ? { articleId } : {}) };
 }

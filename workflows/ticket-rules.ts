@@ -71,7 +71,8 @@ export function decide(
     return refuse(
       state,
       actionName(command),
-      `closed tickets only take customer follow-ups (resolution: ${state.resolution ?? 'none'})`,
+      // Not the resolution: refusals reach callers (integrators) who may not read the ticket.
+      'closed tickets only take customer follow-ups',
     );
   }
   switch (command.type) {
