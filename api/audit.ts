@@ -104,3 +104,35 @@ async function problemDetail(res: Response): Promise<string> {
     return `HTTP ${res.status}`;
   }
 }
+
+/** A sign-in event of the console or the portal, written by the page that handled it (not an /api request). */
+export interface SignInAudit {
+  user: string;
+  ip: string | undefined;
+  status: number;
+  outcome: string;
+  role?: string;
+  action: 'console.signIn' | 'console.signOut' | 'portal.linkRequested' | 'portal.signIn';
+  path: string;
+}
+
+export async function auditSignIn(db: Kysely<Database>, line: SignInAudit): Promise<void> {
+  try {
+    await db
+      .insertInto('audit_log')
+      .values({
+        user_name: line.user.slice(0, 320) || null,
+        role: line.role ?? null,
+        ip: line.ip ?? null,
+        method: line.path === '/portal/auth' ? 'GET' : 'POST',
+        path: line.path,
+        action: line.action,
+        ticket_number: null,
+        status: line.status,
+        outcome: line.outcome.slice(0, AUDIT_OUTCOME_MAX),
+      })
+      .execute();
+  } catch (error) {
+    log.error({ err: error, audit: line }, 'could not write the audit log');
+  }
+}

@@ -7,7 +7,7 @@ import type { Context, Hono } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { ApiDeps, ApiEnv } from '../api/env';
 import { TicketGateway } from '../api/ticket-gateway';
-import { ANONYMOUS_REFUSAL_EVERY_MS } from '../api/audit';
+import { ANONYMOUS_REFUSAL_EVERY_MS, auditSignIn } from '../api/audit';
 import { articlesOf } from '../db/articles';
 import { outboundMailOf, ticketEventsOf } from '../db/ticket-events';
 import { ticketList, ticketListCounts, TICKET_LISTS, type TicketList } from '../db/ticket-lists';
@@ -74,21 +74,21 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     if (waitMs > 0) {
       // Failed attempts are bounded by the throttle itself; the refusals past it are recorded once a minute per address.
       if (slowedDownRecently(ip)) return again(429, labels.signIn.slowDown(Math.ceil(waitMs / 1000)));
-      await auditSignIn(deps, { user, ip, status: 429, outcome: `slowed down: wait ${Math.ceil(waitMs / 1000)} s` });
+      await auditSignIn(deps.db, { action: 'console.signIn', path: '/login', user, ip, status: 429, outcome: `slowed down: wait ${Math.ceil(waitMs / 1000)} s` });
       return again(429, labels.signIn.slowDown(Math.ceil(waitMs / 1000)));
     }
     if (!actor) {
-      await auditSignIn(deps, { user, ip, status: 401, outcome: 'wrong user name or password' });
+      await auditSignIn(deps.db, { action: 'console.signIn', path: '/login', user, ip, status: 401, outcome: 'wrong user name or password' });
       return again(401, labels.signIn.failed);
     }
     if (!mayUseConsole(actor)) {
-      await auditSignIn(deps, { user, ip, status: 403, outcome: `role ${actor.role} may not use the console`, actor });
+      await auditSignIn(deps.db, { action: 'console.signIn', path: '/login', user, ip, status: 403, outcome: `role ${actor.role} may not use the console`, role: actor.role });
       return again(403, labels.signIn.notForRole);
     }
     const started = await startSession(deps.db, actor.user, ip);
     setSessionCookie(c, started.id);
     deleteCookie(c, LOGIN_CSRF_COOKIE, { path: '/login' });
-    await auditSignIn(deps, { user, ip, status: 303, outcome: 'ok', actor });
+    await auditSignIn(deps.db, { action: 'console.signIn', path: '/login', user, ip, status: 303, outcome: 'ok', role: actor.role });
     return c.redirect(next, 303);
   });
 
@@ -106,7 +106,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const current = c.get('session')!;
     await endSession(deps.db, current.id);
     deleteCookie(c, 'hd_session', { path: '/' });
-    await auditSignIn(deps, { user: current.actor.user, ip: addressOf(c), status: 303, outcome: 'signed out', actor: current.actor, action: 'console.signOut' });
+    await auditSignIn(deps.db, { action: 'console.signOut', path: '/logout', user: current.actor.user, ip: addressOf(c), status: 303, outcome: 'signed out', role: current.actor.role });
     return c.redirect('/login', 303);
   });
 
@@ -271,30 +271,6 @@ function startOfToday(timeZone: string, now = new Date()): Date {
   const wallNow = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   const offset = wallNow - Math.floor(now.getTime() / 1000) * 1000;
   return new Date(Date.UTC(get('year'), get('month') - 1, get('day')) - offset);
-}
-
-async function auditSignIn(
-  deps: ApiDeps,
-  line: { user: string; ip: string | undefined; status: number; outcome: string; actor?: Actor; action?: string },
-): Promise<void> {
-  try {
-    await deps.db
-      .insertInto('audit_log')
-      .values({
-        user_name: line.user.slice(0, 64) || null,
-        role: line.actor?.role ?? null,
-        ip: line.ip ?? null,
-        method: 'POST',
-        path: line.action === 'console.signOut' ? '/logout' : '/login',
-        action: line.action ?? 'console.signIn',
-        ticket_number: null,
-        status: line.status,
-        outcome: line.outcome,
-      })
-      .execute();
-  } catch (error) {
-    log.error({ err: error, audit: { ...line, actor: undefined } }, 'could not write the audit log');
-  }
 }
 
 export type { ConsoleSession, Labels };

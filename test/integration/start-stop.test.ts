@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/devstack/ports';
+import { freePorts } from '../../scripts/devstack/ports';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ROUNDS = 10;
@@ -27,7 +27,6 @@ const everStarted = new Set<number>();
 beforeAll(async () => {
   // A folder only its owner may enter, in the user's home (for root: /root, itself 0700).
   home = mkdtempSync(path.join(os.homedir(), 'helpdesk-start-'));
-  ports = { PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), PG_PORT: await freePort() };
 });
 
 afterAll(() => {
@@ -36,6 +35,9 @@ afterAll(() => {
 });
 
 async function start(): Promise<Started> {
+  // Fresh ports each round: ports held across rounds could be taken meanwhile by anything else on the machine.
+  const [PORT, TEMPORAL_PORT, TEMPORAL_UI_PORT, PG_PORT] = await freePorts(4);
+  ports = { PORT, TEMPORAL_PORT, TEMPORAL_UI_PORT, PG_PORT };
   // Nothing configured, as a newcomer has it: the start runs its own servers.
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: path.join(home, 'data'), ...stringsOf(ports) };
   for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'IMAP_URL', 'SMTP_URL']) delete env[key];

@@ -22,6 +22,7 @@ import {
 import { addAttachments, attachmentContent, latestArticleBy, membershipsOf, partiesForPortal, portalTicket, portalTickets, storedArticles, type NewAttachment } from '../../db/portal-tickets';
 import { log } from '../../lib/log';
 import type { Actor } from '../../workflows/ticket-types';
+import { auditSignIn } from '../../api/audit';
 import { actThroughApi } from '../act';
 import { sameToken } from '../session';
 import { labelsFor } from '../i18n';
@@ -104,6 +105,8 @@ export function portalRoutes(app: Hono<ApiEnv>, deps: PortalDeps): void {
         log.warn('portal: PUBLIC_URL is not set and the request did not come to a loopback address: no sign-in link sent');
         return answer();
       }
+      // Recorded only for known addresses that get a mail: bounded by the request limits above.
+      await auditSignIn(deps.db, { action: 'portal.linkRequested', path: '/portal/login', user: address, ip: c.get('ip'), status: 200, outcome: 'sign-in link mailed' });
       const token = await createPortalLink(deps.db, contact.id, address);
       const link = new URL(`/portal/auth?token=${token}`, base).toString();
       await sendSignInLink({ address, name: contact.name }, link, portalStrings(getCookie(c, PORTAL_LANGUAGE_COOKIE) ? lang(c) : contact.language));
@@ -116,7 +119,9 @@ export function portalRoutes(app: Hono<ApiEnv>, deps: PortalDeps): void {
   portal.get('/portal/auth', async (c) => {
     const t = strings(c);
     const used = await usePortalLink(deps.db, c.req.query('token') ?? '');
+    // A bad link is not audited: anyone can send those without end, and it opens nothing.
     if (!used) return c.html(<SignInPage t={t} desk={desk(c)} csrf={signInForm(c)} message={t.signIn.invalidLink} />, 400);
+    await auditSignIn(deps.db, { action: 'portal.signIn', path: '/portal/auth', user: used.address, ip: c.get('ip'), status: 303, outcome: 'ok', role: 'customer' });
     const started = await startPortalSession(deps.db, used.contactId, used.address);
     setCookie(c, PORTAL_COOKIE, started.id, {
       path: '/portal',
