@@ -3,7 +3,7 @@
 // with their requester, account, partner's number and end customer; the
 // desk's mail reaches the participants; agents correct the parties (a history
 // line); `helpdesk customers import` takes CSV files idempotently.
-import { spawn } from 'node:child_process';
+import { runHelpdeskCli, type CliRun } from '../support/cli';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -311,17 +311,7 @@ describe('managing accounts, contacts and memberships', () => {
 });
 
 describe('helpdesk customers import', () => {
-  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/helpdesk.js', ...args], { env: { ...process.env, DATABASE_URL: inject('databaseUrl') } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const cli = (args: string[]): Promise<CliRun> => runHelpdeskCli(args, { DATABASE_URL: inject('databaseUrl') });
 
   it('is idempotent, and reports bad rows by line', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'customers-'));

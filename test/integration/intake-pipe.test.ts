@@ -2,7 +2,7 @@
 // the mail goes through the same intake, the answer is one JSON line, the same
 // mail again gives the same answer, and a desk that cannot be reached exits 75
 // so the mail server keeps the mail and tries again.
-import { spawn } from 'node:child_process';
+import { runHelpdeskCli, type CliRun } from '../support/cli';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/devstack/ports';
 import { composeMail, startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
@@ -17,26 +17,9 @@ afterAll(async () => {
   await env?.stop();
 });
 
-function pipe(raw: Buffer, overrides: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/helpdesk.js', 'intake'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_TASK_QUEUE: env.stack.taskQueue,
-        SUPPORT_ADDRESS: SUPPORT,
-        ...overrides,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(raw);
-  });
+function pipe(raw: Buffer, overrides: Record<string, string> = {}): Promise<CliRun> {
+  const base = { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: env.stack.taskQueue, SUPPORT_ADDRESS: SUPPORT };
+  return runHelpdeskCli(['intake'], { ...base, ...overrides }, raw);
 }
 
 describe('npx helpdesk intake', () => {

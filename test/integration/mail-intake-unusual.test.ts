@@ -2,7 +2,7 @@
 // before a long header block (procmail, .forward pipes, mbox exports), a NUL
 // byte in a text part, and bytes that are not a mail at all. Each is stored raw
 // exactly as it came and becomes a ticket; only an empty body is refused.
-import { spawn } from 'node:child_process';
+import { runHelpdeskCli, type CliRun } from '../support/cli';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { intakeOutcome, mailboxClient, startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
@@ -30,25 +30,8 @@ async function postMail(raw: Buffer) {
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-function pipe(raw: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/helpdesk.js', 'intake'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_TASK_QUEUE: env.stack.taskQueue,
-        SUPPORT_ADDRESS: SUPPORT,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(raw);
-  });
+function pipe(raw: Buffer): Promise<CliRun> {
+  return runHelpdeskCli(['intake'], { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: env.stack.taskQueue, SUPPORT_ADDRESS: SUPPORT }, raw);
 }
 
 async function articlesOf(number: string) {
