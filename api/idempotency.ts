@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 import { log } from '../lib/log';
 import type { Actor } from '../workflows/ticket-types';
 import { badRequest, Problem, problemResponse } from './problem';
-import { stringProblem } from './ticket-schemas';
+import { stringProblem } from '../workflows/text-rules';
 
 /**
  * How long an Idempotency-Key is remembered: a retry within 24 hours of the

@@ -1,19 +1,13 @@
 import { z } from 'zod';
+import { stringProblem } from '../workflows/text-rules';
 import { CHANNELS, PRIORITIES, SUPPORT_LEVELS, TICKET_STATUSES, SLA_STATUSES } from '../workflows/ticket-types';
 
 // The request bodies, queries and path parameters of the API. They validate
 // requests and, through z.toJSONSchema, describe them in /openapi.json.
 
-/** C0 and C1 controls (and DEL) but tab, CR and LF: refused in every string. */
-const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-const LINE_BREAK = /[\r\n]/;
-/** With the u flag a well-formed pair is one code point: \p{Cs} matches only a surrogate standing alone. */
-const LONE_SURROGATE = /\p{Cs}/u;
 /** The same rule for /openapi.json, so that a client (or a fuzzer) knows it. */
 const ONE_LINE_PATTERN = '^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F-\\u009F]*$';
 const LINES_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$';
-
-const codePoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * What jams a ticket, refused: NUL (PostgreSQL cannot store it in text), a
@@ -38,20 +32,6 @@ export function safeString<T extends z.ZodType<string>>(base?: T, options: { lin
   }) as T;
 }
 
-/** Why `value` is refused, or undefined. */
-export function stringProblem(value: string, lines = false): string | undefined {
-  if (!lines) {
-    const lineBreak = LINE_BREAK.exec(value);
-    if (lineBreak) return 'must be one line (no CR or LF)';
-  }
-  const control = CONTROLS.exec(value);
-  if (control) {
-    return `must not contain control characters: ${codePoint(control[0])} at position ${control.index} (tab${lines ? ', CR and LF are' : ' is'} allowed)`;
-  }
-  const surrogate = LONE_SURROGATE.exec(value);
-  if (surrogate) return `is not valid Unicode: a lone surrogate ${codePoint(surrogate[0])} at position ${surrogate.index}`;
-  return undefined;
-}
 
 /** One line: these values end up in mail headers. */
 const headerSafe = (max: number) => safeString().trim().min(1).max(max);

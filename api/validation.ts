@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { badRequest, Problem } from './problem';
-import { PATH_PARAMETERS, stringProblem } from './ticket-schemas';
+import { stringProblem } from '../workflows/text-rules';
+import { PATH_PARAMETERS } from './ticket-schemas';
 
 /** application/json, or a +json type (application/merge-patch+json), with any parameters (charset=utf-8). */
 function isJsonType(contentType: string | undefined): boolean {

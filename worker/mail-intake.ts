@@ -14,6 +14,7 @@ import { log } from '../lib/log';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import { MailboxPoller, type MailboxPollerOptions } from './mailbox-poller';
 import { WORKFLOWS_PATH } from './ticket-worker';
+import { activityFailures } from './activity-failures';
 
 export interface MailIntakeParts {
   db: Kysely<Database>;
@@ -60,6 +61,7 @@ export async function startMailIntake(parts: MailIntakeParts): Promise<RunningMa
     namespace: config.temporal.namespace,
     taskQueue: intakeTaskQueueOf(config.temporal.taskQueue),
     activities: mailIntakeActivities(intakeDeps(parts)),
+    interceptors: { activity: [activityFailures] },
     ...(parts.workflowBundle ? { workflowBundle: parts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: '20 seconds',
   });

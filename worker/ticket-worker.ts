@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from '../activities';
+import { activityFailures } from './activity-failures';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -20,6 +21,7 @@ export function createTicketWorker(options: TicketWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    interceptors: { activity: [activityFailures] },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // In-flight activities get this long to finish on shutdown before they are handed back to Temporal.
     shutdownGraceTime: '20 seconds',

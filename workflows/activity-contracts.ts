@@ -13,3 +13,12 @@ export const MAIL_SENDING_LEASE_MS = 2 * TICKET_ACTIVITY_TIMEOUT_MS;
 
 /** The failure type of a mail the server refused for good (5xx): not retried, recorded on the ticket. */
 export const PERMANENT_MAIL_FAILURE = 'PermanentMailFailure';
+
+/**
+ * The failure type of an activity whose input no retry can fix (see worker/failure-kinds.ts):
+ * not retried; the workflow records it on the ticket (or keeps the mail flagged) and goes on.
+ */
+export const DATA_FAILURE = 'DataFailure';
+
+/** An error that is neither an outage nor a data error is retried this many times before it counts as one. */
+export const UNKNOWN_FAILURE_ATTEMPTS = 6;

@@ -7,10 +7,11 @@
 // signalled from here (a workflow's signal is a command in its history, sent by
 // Temporal once), or nothing (spam, ignored). The outcome is recorded last.
 
-import { proxyActivities, getExternalWorkflowHandle } from '@temporalio/workflow';
+import { ActivityFailure, getExternalWorkflowHandle, log, proxyActivities } from '@temporalio/workflow';
 import type { MailIntakeActivities } from '../activities/intake/intake-activities';
 import type { IntakeResult, MailIntakeInput, MailPlan } from './mail-intake-types';
 import { customerFollowUpSignal, ticketWorkflowId } from './ticket-messages';
+import { failureReason } from './failure-reason';
 
 const intake = proxyActivities<MailIntakeActivities>({
   // Short: after a worker dies, its activities are retried elsewhere once this runs out (decoding 25 MB takes well under it).
@@ -20,11 +21,34 @@ const intake = proxyActivities<MailIntakeActivities>({
 });
 
 export async function mailIntakeWorkflow(input: MailIntakeInput): Promise<IntakeResult> {
-  const plan = await intake.examineMail(input);
+  const plan = await examineOrKeep(input);
   const result = await carryOut(input, plan);
-  await intake.recordIntakeOutcome(input.intakeKey, result);
+  await recordOutcome(input.intakeKey, result);
   return result;
 }
+
+// Only failures no retry can fix reach the two catches below (outages are retried inside the calls):
+// the mail must still become a ticket, and its intake must end rather than start over and over.
+
+async function examineOrKeep(input: MailIntakeInput): Promise<MailPlan> {
+  try {
+    return await intake.examineMail(input);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    return intake.keepUnreadableMail(input, failureReason(error));
+  }
+}
+
+async function recordOutcome(intakeKey: string, result: IntakeResult): Promise<void> {
+  try {
+    await intake.recordIntakeOutcome(intakeKey, result);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    // The workflow's result still holds the outcome: a second take of the mail finds it there.
+    log.error(`intake ${intakeKey}: its outcome could not be recorded: ${failureReason(error)}`);
+  }
+}
+
 
 async function carryOut(input: MailIntakeInput, plan: MailPlan): Promise<IntakeResult> {
   switch (plan.kind) {

@@ -1,10 +1,11 @@
 // Carries out one queued effect of a ticket through activities. Runs inside
 // the workflow: the order of activity calls here is part of every ticket's
 // history, so a change must keep old histories replayable (see `patched`).
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
 import type { Effect } from './ticket-effects';
 import { PERMANENT_MAIL_FAILURE, TICKET_ACTIVITY_TIMEOUT_MS } from './activity-contracts';
+import { failureReason } from './failure-reason';
 
 export const ticketActivities = proxyActivities<TicketActivities>({
   startToCloseTimeout: TICKET_ACTIVITY_TIMEOUT_MS,
@@ -23,6 +24,10 @@ export interface EffectContext {
 const now = () => new Date().toISOString();
 
 export async function carryOutEffect(effect: Effect, ctx: EffectContext): Promise<void> {
+  await orNoted(`effect ${effect.kind}`, () => runEffect(effect, ctx), ctx);
+}
+
+async function runEffect(effect: Effect, ctx: EffectContext): Promise<void> {
   switch (effect.kind) {
     case 'event':
       return ticketActivities.recordTicketEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number, at: now() });
@@ -59,6 +64,28 @@ async function mail(articleId: string, ctx: EffectContext): Promise<void> {
   await settle(`mail of article ${articleId}`, () => ticketActivities.sendArticleMail({ articleId }), ctx);
 }
 
+/**
+ * Runs one step; an activity that failed for good (its input refused: see
+ * worker/activity-failures.ts) is noted on the ticket's history instead, and
+ * the ticket goes on. Only failures reach here: outages are retried inside the activity call.
+ */
+export async function orNoted(what: string, step: () => Promise<unknown>, ctx: Pick<EffectContext, 'number' | 'nextKey'>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    const reason = failureReason(error);
+    log.error(`ticket ${ctx.number}: ${what} could not be carried out: ${reason}`);
+    try {
+      await ticketActivities.recordTicketEvent({ kind: 'record_failed', detail: { what, reason }, key: ctx.nextKey(), number: ctx.number, at: now() });
+    } catch (again) {
+      if (!(again instanceof ActivityFailure)) throw again;
+      log.error(`ticket ${ctx.number}: the failure of ${what} could not be recorded either: ${failureReason(again)}`);
+    }
+  }
+}
+
+
 /** A mail that cannot go out for good is on the ticket's record; the ticket goes on. */
 async function settle(what: string, send: () => Promise<unknown>, ctx: EffectContext): Promise<void> {
   try {
@@ -67,7 +94,6 @@ async function settle(what: string, send: () => Promise<unknown>, ctx: EffectCon
     if (!(error instanceof ActivityFailure)) throw error;
     // The mail activity already wrote why the server refused it.
     if (error.cause instanceof ApplicationFailure && error.cause.type === PERMANENT_MAIL_FAILURE) return;
-    const reason = error.cause instanceof Error ? error.cause.message : error.message;
-    await ticketActivities.recordTicketEvent({ kind: 'mail_failed', detail: { what, reason }, key: ctx.nextKey(), number: ctx.number, at: now() });
+    await ticketActivities.recordTicketEvent({ kind: 'mail_failed', detail: { what, reason: failureReason(error) }, key: ctx.nextKey(), number: ctx.number, at: now() });
   }
 }

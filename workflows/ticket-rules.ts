@@ -11,6 +11,7 @@
 // problem and where the ticket stands.
 
 import { reopenWindowOver } from './reopen-window';
+import { stringProblem } from './text-rules';
 import {
   DEFAULT_QUEUE,
   SUPPORT_LEVELS,
@@ -75,6 +76,9 @@ export function decide(
       'closed tickets only take customer follow-ups',
     );
   }
+  // Whoever reached the workflow (not only through the API), a text the ticket cannot keep is refused here.
+  const unkeepable = textProblemIn(command);
+  if (unkeepable) return refuse(state, command.type, unkeepable);
   switch (command.type) {
     case 'assignQueue':
       return assignQueue(state, command, now);
@@ -323,6 +327,20 @@ function autoClose(state: TicketState, command: CommandOf<'autoClose'>, now: str
 function accept(state: TicketState, now: string, changes: Partial<TicketState>, note?: DecisionNote): Decision {
   const next: TicketState = { ...state, ...changes, updatedAt: now };
   return note ? { ok: true, state: next, note } : { ok: true, state: next };
+}
+
+/** The first string in a command that the desk could not store, named by its field (never quoted). */
+function textProblemIn(value: unknown, field = 'command'): string | undefined {
+  if (typeof value === 'string') {
+    const problem = stringProblem(value, true);
+    return problem && `${field} ${problem}`;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const problem = textProblemIn(inner, field === 'command' ? key : `${field}.${key}`);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 function refuse(state: TicketState, what: string, why: string): Decision {

@@ -13,7 +13,7 @@ import type { SlaAlarm, SlaClocks } from './sla/clocks';
 import type { SlaPolicy } from './sla/policy';
 import { TicketRun } from './ticket-run';
 import { describeTicket, ticketSearchAttributes } from './ticket-display';
-import { carryOutEffect, ticketActivities } from './ticket-effect-runner';
+import { carryOutEffect, orNoted, ticketActivities } from './ticket-effect-runner';
 import { effectsOfCommand, reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
 import {
   AGENT_ACTIONS,
@@ -200,7 +200,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   async function recordTicket(): Promise<void> {
     const at = run.version;
-    await ticketActivities.recordTicket(view(), at);
+    // A read model that cannot be written for good is noted and left behind until the next change.
+    await orNoted('the ticket record', () => ticketActivities.recordTicket(view(), at), { number: run.ticket.number, nextKey });
     recordedVersion = Math.max(recordedVersion, at);
   }
 

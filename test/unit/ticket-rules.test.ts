@@ -448,3 +448,27 @@ describe('bookkeeping', () => {
     expect(t).toMatchObject({ status: 'closed', spam: true, resolution: 'spam', closedAt: at(9 * HOUR) });
   });
 });
+
+describe('texts a ticket cannot keep (whoever sent the command)', () => {
+  const cases: Array<[string, TicketCommand, RegExp]> = [
+    ['a NUL in an escalation reason', { type: 'escalate', actor: alice, level: 'L2', reason: 'x\u0000' }, /reason must not contain control characters: U\+0000 at position 1/],
+    ['a lone surrogate in a queue', { type: 'assignQueue', actor: alice, queue: 'q\ud800' }, /queue is not valid Unicode: a lone surrogate U\+D800/],
+    ['a control character in the actor', { type: 'acknowledge', actor: { user: 'al\u0007ice', role: 'agent' }, articleId: 'a1' }, /actor\.user must not contain control characters: U\+0007/],
+    ['a NUL in a resolution', { type: 'close', actor: alice, resolution: 'done\u0000' }, /resolution must not contain control characters/],
+  ];
+  for (const [what, command, reason] of cases) {
+    it(`refuses ${what}, naming the field and never quoting it`, () => {
+      const decision = decide(ticketIn('in_progress'), command, at(9 * HOUR));
+      expect(decision.ok).toBe(false);
+      if (decision.ok) return;
+      expect(decision.reason).toMatch(reason);
+      expect(decision.reason).toMatch(new RegExp(`^cannot ${command.type}: `));
+      expect(decision.reason).not.toMatch(/[\u0000\u0007\ud800]/);
+    });
+  }
+
+  it('takes tabs and line breaks in multi-line text', () => {
+    const decision = decide(ticketIn('in_progress'), { type: 'close', actor: alice, resolution: '再起動で復旧\n\t手順は memo 参照' }, at(9 * HOUR));
+    expect(decision.ok).toBe(true);
+  });
+});
