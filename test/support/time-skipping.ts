@@ -1,11 +1,10 @@
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { activityDeps, createActivities } from '../../activities';
-import { openSpamFilter } from '../../activities/spam/open-spam-filter';
 import { loadConfig } from '../../lib/config';
+import { Helpdesk } from '../../lib/helpdesk';
+import { loadSlaPolicy } from '../../lib/sla-policy';
 import { timeSkippingServerExecutable } from '../../scripts/devstack/time-skipping-server';
 import { TICKET_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { connectTestDatabase } from './database';
@@ -63,7 +62,7 @@ export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvir
 
 /**
  * The Java time-skipping test server (skipped to TEST_START_AT when set) with the ticket search
- * attributes registered, and a worker with the real activities on the run's database.
+ * attributes registered, and the product's ticket worker (lib/helpdesk.ts) on the run's database.
  */
 export async function startTimeSkippingDesk(taskQueue: string) {
   const env = await createTimeSkippingEnvironment();
@@ -77,23 +76,22 @@ export async function startTimeSkippingDesk(taskQueue: string) {
     DATABASE_URL: database.url,
     SUPPORT_ADDRESS: 'support@desk.test',
     MAILING_LIST_ADDRESS: 'team@desk.test',
+    TEMPORAL_TASK_QUEUE: taskQueue,
     DATA_DIR: path.join(inject('serversDir'), taskQueue),
   });
-  const spamFilter = await openSpamFilter(database.db, database.url);
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
+  // The product's own assembly (lib/helpdesk.ts), on the test server's connections: the worker is wired as in production.
+  const helpdesk = await new Helpdesk({
+    config,
+    slaPolicy: loadSlaPolicy(),
+    parts: { worker: true, intake: false, api: false },
+    temporal: { client: env.client, workerConnection: env.nativeConnection },
     workflowBundle: { code: inject('workflowBundle') },
-    activities: createActivities(activityDeps(database.db, config, spamFilter)),
-  });
-  const running = worker.run();
+  }).start();
   return {
     env,
     db: database.db,
     async stop() {
-      worker.shutdown();
-      await running;
-      await spamFilter.close();
+      await helpdesk.stop();
       await env.teardown();
       await database.close();
     },
