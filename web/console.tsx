@@ -26,6 +26,7 @@ import { TicketListPageView, TicketRows } from './pages/ticket-list';
 import { MemoPreviewText, TicketLive, TicketPage, type TicketPageData } from './pages/ticket-page';
 import { requireSession, sameToken, setSessionCookie, mayUseConsole, type ConsoleEnv, type ConsoleSession } from './session';
 import { CONSOLE_ACTIONS, apiRequestFor, type ConsoleAction } from './ticket-actions';
+import { startOfDayAt } from '../workflows/sla/wall-clock';
 
 const LOGIN_CSRF_COOKIE = 'hd_login_csrf';
 const PAGE_SIZE = 50;
@@ -227,7 +228,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const labels = t(c);
     if (current.actor.role !== 'manager') return c.html(<p>{labels.errors.forbidden}</p>, 403);
     const period = periodOf(c.req.query('from'), c.req.query('to'));
-    const today = startOfToday(timeZone);
+    const today = new Date(startOfDayAt(timeZone, Date.now()));
     const [summary, todays] = await Promise.all([
       slaSummary(c, current.actor, period.from, period.to),
       slaSummary(c, current.actor, today.toISOString(), new Date().toISOString()),
@@ -262,15 +263,6 @@ function periodOf(from: string | undefined, to: string | undefined): { from: str
   const end = to && !Number.isNaN(Date.parse(to)) ? new Date(to) : new Date();
   const start = from && !Number.isNaN(Date.parse(from)) ? new Date(from) : new Date(end.getTime() - 30 * 86_400_000);
   return { from: start.toISOString(), to: end.toISOString() };
-}
-
-/** Midnight today in the desk's time zone. */
-function startOfToday(timeZone: string, now = new Date()): Date {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(now);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const wallNow = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const offset = wallNow - Math.floor(now.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(get('year'), get('month') - 1, get('day')) - offset);
 }
 
 export type { ConsoleSession, Labels };

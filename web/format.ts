@@ -2,6 +2,7 @@
 // its instant, its "now" and its time zone as arguments, so a page renders the
 // same for the same input whatever the server's clock or TZ.
 
+import { wallClockAt } from '../workflows/sla/wall-clock';
 import type { SlaReport } from '../workflows/ticket-messages';
 import type { Lang } from './i18n';
 
@@ -16,29 +17,8 @@ const DAY_MS = 24 * HOUR_MS;
 // "Sept" (ICU 72), and the console must not change its text with the Node build.
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-const numericFormats = new Map<string, Intl.DateTimeFormat>();
-
-// Intl only does the zone arithmetic (DST included); the layout is ours, because
-// locale patterns (en-GB's "2 Dec 2026, 14:05", ja's unpadded months) differ
-// between ICU versions. h23, not hour12: false, which some engines render as "24:05".
-function numericFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = numericFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      numberingSystem: 'latn',
-    });
-    numericFormats.set(timeZone, format);
-  }
-  return format;
-}
-
+// Intl only does the zone arithmetic (workflows/sla/wall-clock.ts); the layout is ours, because
+// locale patterns (en-GB's "2 Dec 2026, 14:05", ja's unpadded months) differ between ICU versions.
 function toInstant(value: string | Date, what: string): Date {
   const date = typeof value === 'string' ? new Date(value) : value;
   // An unparsable time would otherwise print as "NaN/NaN" or throw deep inside Intl.
@@ -48,11 +28,10 @@ function toInstant(value: string | Date, what: string): Date {
 
 /** ja `2026/12/02 14:05`, en `2 Dec 2026 14:05`: 24-hour clock, wall time in `timeZone`, seconds dropped. */
 export function formatDateTime(iso: string | Date, lang: Lang, timeZone: string = DEFAULT_DESK_TIME_ZONE): string {
-  const parts: Record<string, string> = {};
-  for (const part of numericFormat(timeZone).formatToParts(toInstant(iso, 'formatDateTime'))) parts[part.type] = part.value;
-  const { year, month, day, hour, minute } = parts;
-  if (lang === 'ja') return `${year}/${month}/${day} ${hour}:${minute}`;
-  return `${Number(day)} ${EN_MONTHS[Number(month) - 1]} ${year} ${hour}:${minute}`;
+  const { year, month, day, hour, minute } = wallClockAt(timeZone, toInstant(iso, 'formatDateTime').getTime());
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (lang === 'ja') return `${year}/${two(month)}/${two(day)} ${two(hour)}:${two(minute)}`;
+  return `${day} ${EN_MONTHS[month - 1]} ${year} ${two(hour)}:${two(minute)}`;
 }
 
 function checkFinite(ms: number, what: string): void {

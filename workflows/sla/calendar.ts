@@ -10,6 +10,7 @@
 // (02:30 → 03:30); one that exists twice (autumn) means the earlier one.
 
 import jpHolidayTable from '@holiday-jp/holiday_jp/lib/holidays.js';
+import { offsetAt } from './wall-clock';
 
 /** Index = JavaScript's getUTCDay(). */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -98,11 +99,6 @@ function isClosedDate(cal: BusinessCalendar, isoDate: string): boolean {
   return cal.holidays === 'jp' && Object.prototype.hasOwnProperty.call(jpHolidayTable, isoDate);
 }
 
-/** Throws a RangeError when `timezone` is not an IANA zone Intl knows. */
-export function checkTimeZone(timezone: string): void {
-  formatterFor(timezone);
-}
-
 // ---------------------------------------------------------------- open intervals
 
 /**
@@ -152,41 +148,6 @@ function weekdayIndex(day: number): number {
 }
 
 // ---------------------------------------------------------------- time zones
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-/** The local wall clock at `ms`, read as if it were UTC (so offset = result − ms). */
-function wallClockAsUtc(timezone: string, ms: number): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timezone).formatToParts(ms)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-}
-
-/** UTC offset of the zone at `ms`, in ms (Tokyo: +9 h). */
-function offsetAt(timezone: string, ms: number): number {
-  const wholeSecond = Math.floor(ms / 1000) * 1000;
-  return wallClockAsUtc(timezone, wholeSecond) - wholeSecond;
-}
 
 function localDayOf(timezone: string, ms: number): number {
   return Math.floor((ms + offsetAt(timezone, ms)) / DAY);

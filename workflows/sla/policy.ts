@@ -6,7 +6,8 @@
 // Pure (bundled into the workflow sandbox); the result is plain JSON, fit for workflow state.
 
 import { PRIORITIES, type Priority } from '../ticket-types';
-import { WEEKDAYS, checkTimeZone, type BusinessCalendar, type OpenRange, type Weekday } from './calendar';
+import { WEEKDAYS, type BusinessCalendar, type OpenRange, type Weekday } from './calendar';
+import { checkTimeZone } from './wall-clock';
 
 export interface PriorityTargets {
   /** Name of the calendar the durations are counted on. */
