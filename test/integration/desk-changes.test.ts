@@ -123,7 +123,7 @@ describe('the desk change feed', () => {
     expect(summary.max).toBeLessThan(2000);
   });
 
-  it('wakes a subscriber once or twice for a burst of 100 updates of one ticket', async () => {
+  it('wakes a subscriber once per coalescing window, not once per update, for a burst of 100 updates of one ticket', async () => {
     const { feed } = openFeed();
     await feed.ready();
     const number = uniqueNumber();
@@ -134,7 +134,7 @@ describe('the desk change feed', () => {
 
     // 100 separate transactions (PostgreSQL folds identical NOTIFYs only
     // within one) from one connection. Not waiting for each commit's WAL flush
-    // keeps the burst inside 100 ms on a slow disk; delivery is the same.
+    // keeps the burst short on a slow disk; delivery is the same.
     const burstMs = await db.connection().execute(async (connection) => {
       await sql`SET synchronous_commit = off`.execute(connection);
       try {
@@ -148,11 +148,16 @@ describe('the desk change feed', () => {
     await new Promise((r) => setTimeout(r, 1000));
 
     console.log(`desk changes: 100 updates took ${Math.round(burstMs)} ms and woke the subscriber ${subscriber.seen.length} time(s)`);
-    expect(burstMs).toBeLessThan(100);
+    // The feed wakes a subscriber at most once per coalescing window (250 ms),
+    // plus one for a window the burst started inside. The bound follows the
+    // burst's own length, so a loaded machine cannot fail the test by being
+    // slow; on an idle one the burst fits in one window and this is 2.
+    const windows = Math.ceil(burstMs / 250) + 1;
     const final = await db.selectFrom('tickets').select('version').where('number', '=', number).executeTakeFirstOrThrow();
     expect(final.version).toBe(101);
     expect(subscriber.seen.length).toBeGreaterThanOrEqual(1);
-    expect(subscriber.seen.length).toBeLessThanOrEqual(2);
+    expect(subscriber.seen.length).toBeLessThanOrEqual(Math.max(2, windows));
+    expect(subscriber.seen.length).toBeLessThan(100);
     for (const change of subscriber.seen) expect(change.numbers).toEqual([number]);
   });
 
