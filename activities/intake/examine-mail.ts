@@ -2,12 +2,13 @@
 // bounce), spam, a follow-up on a ticket, or a new ticket. The article is
 // stored here (before anyone refers to it) for everything that becomes one.
 
-import { decodeMail, type DecodedMail } from '../mail/decode';
+import { decodeMail, type DecodedMail, type MailAddress } from '../mail/decode';
+import { isReadableAddress, NO_CUSTOMER_ADDRESS } from '../mail/mail-addresses';
 import { storableMail, storableText } from '../mail/storable-text';
 import { messageForTokens } from '../spam/from-decoded-mail';
 import type { SpamFilter } from '../spam/spam-filter';
 import type { TicketStarter } from '../../lib/open-ticket';
-import { classifyIgnorable, type IgnoreReason, type OurMailIdentity } from './ignore-rules';
+import { bulkMailNotice, classifyIgnorable, type IgnoreReason, type OurMailIdentity } from './ignore-rules';
 import { headerBlockOf } from './intake-key';
 import { rawMailOf } from './intake-records';
 import type { MailIntakeInput, MailPlan, NewMailTicket, SpamVerdict } from '../../workflows/mail-intake-types';
@@ -28,7 +29,9 @@ export async function examineMail(deps: IntakeDeps, input: MailIntakeInput): Pro
   // From here on every text is one PostgreSQL can store (no NUL, no unpaired surrogate); the raw message keeps the bytes.
   const { mail, removed } = storableMail(decoded);
   const notice = oversize ? oversizeNotice(raw.length, deps.maxMessageBytes, input.rawMessageId) : undefined;
-  const problems = [...(notice ? [notice] : mail.problems), ...removed];
+  // Bulk and list mail still becomes a ticket: the agent sees it was sent to many.
+  const bulk = mail.notAMail ? null : bulkMailNotice(mail.headers);
+  const problems = [...(notice ? [notice] : mail.problems), ...(bulk ? [bulk] : []), ...removed];
   const body = notice;
   const article = (ticketNumber: string | null, kind: 'inquiry' | 'follow_up' | 'note', spam?: SpamVerdict, text = body) =>
     storeIncomingArticle(deps.db, {
@@ -38,7 +41,7 @@ export async function examineMail(deps: IntakeDeps, input: MailIntakeInput): Pro
       kind,
       mail,
       body: text,
-      fromAddress: mail.from?.address ?? null,
+      fromAddress: readable(mail.from)?.address ?? null,
       spam,
       problems,
     });
@@ -75,16 +78,24 @@ async function scoreSpam(filter: SpamFilter, mail: DecodedMail, notSpam?: boolea
   return notSpam && verdict.outcome !== 'ham' ? { ...verdict, outcome: 'ham' } : verdict;
 }
 
-/** The customer is whoever replies reach: Reply-To, else From. */
+/**
+ * Only an address read exactly as the sender wrote it may receive the desk's mail:
+ * decodeMail leaves out any other (and says so in problems); this guard keeps it so.
+ */
+function readable(address: MailAddress | null | undefined): MailAddress | null {
+  return address && isReadableAddress(address.address) ? address : null;
+}
+
+/** The customer is whoever replies reach: Reply-To, else From; without a readable one, nobody (NO_CUSTOMER_ADDRESS) until an agent sets one. */
 function newTicketOf(mail: DecodedMail, spam?: SpamVerdict): NewMailTicket {
-  const contact = mail.replyTo[0] ?? mail.from;
+  const contact = readable(mail.replyTo.find((a) => readable(a))) ?? readable(mail.from);
   // Decoded words may hide line breaks; the subject and name go back into our replies' headers.
   const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ').trim();
   const name = contact?.name ? oneLine(contact.name) : '';
   return {
     // Bytes that are not a mail have no subject: the ticket's says what it is (its article says what was wrong).
     subject: oneLine(mail.subject) || (mail.notAMail ? '(not a mail)' : '(no subject)'),
-    customer: { email: (contact?.address ?? 'unknown@invalid').toLowerCase(), ...(name ? { name } : {}) },
+    customer: { email: (contact?.address ?? NO_CUSTOMER_ADDRESS).toLowerCase(), ...(name ? { name } : {}) },
     ...(spam?.outcome === 'unsure' ? { suspect: { score: spam.score } } : {}),
   };
 }

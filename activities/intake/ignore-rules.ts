@@ -2,6 +2,15 @@
 // through a customer's mailing list, auto-replies (vacation notices and the like), and
 // delivery-status reports. A bounce is still worth something: the caller attaches it to
 // the ticket of the message that bounced, so we dig out that message's Message-ID.
+//
+// Bulk and list mail is not an auto-reply: a customer's announcement list, a
+// newsletter, a post to a list the desk is on were written by a person (or for
+// people) and may need an answer, so they become tickets, flagged (bulkMailNotice).
+// RFC 3834 says what marks a reply as automatic: Auto-Submitted other than "no",
+// and in practice X-Autoreply, X-Autorespond, Precedence: auto_reply and the
+// subjects vacation programs write.
+
+import { decodeHeaderValue } from '../mail/header-words';
 
 /** Set on every mail we send, so it is recognisable when a mailing list hands it back to us. */
 export const HELPDESK_TICKET_HEADER = 'X-Helpdesk-Ticket';
@@ -88,11 +97,22 @@ function ownMailEvidence(headers: MailHeaders, ours: OurMailIdentity): string | 
 // "All"/"OOF"/"AutoReply" on its own automatic mail; plain Outlook mail does not carry them.
 const SUPPRESSING_AUTOMATIC = /\b(all|oof|autoreply)\b/i;
 
-function isListMail(headers: MailHeaders): boolean {
-  return ['list-id', 'list-post', 'x-ml-name', 'mailing-list', 'x-mailing-list'].some(
-    (name) => firstHeader(headers, name) !== null,
-  );
-}
+/**
+ * Subjects that vacation programs and out-of-office replies write: the phrase at the
+ * start, then a colon, a closing bracket or nothing ("Automatic reply: …", "【自動返信】…",
+ * "不在通知"). A customer asking about their own auto-reply ("Autoreply does not work") has none of these.
+ */
+const AUTO_REPLY_SUBJECT = new RegExp(
+  '^\\s*[\\[【(（]?\\s*(?:' +
+    [
+      'out of (?:the )?office(?: auto ?reply)?', 'automatic reply', 'auto(?:matic)?[- ]?(?:reply|response)', 'vacation(?: reply| notice| message)?',
+      'abwesenheitsnotiz', 'automatische antwort', 'r[ée]ponse automatique', 'absence du bureau', 'risposta automatica',
+      'respuesta autom[áa]tica', 'fuera de la oficina', 'automatisch antwoord', 'autosvar',
+      '自動応答', '自動返信', '自動返答', '不在通知', '不在のお知らせ', '休暇のお知らせ', '자동 응답', '自动回复',
+    ].join('|') +
+    ')\\s*(?:[:：\\]】)）]|$)',
+  'i',
+);
 
 function autoReplyEvidence(headers: MailHeaders): string | null {
   const autoSubmitted = firstHeader(headers, 'auto-submitted');
@@ -103,17 +123,33 @@ function autoReplyEvidence(headers: MailHeaders): string | null {
   const suppress = firstHeader(headers, 'x-auto-response-suppress');
   if (suppress !== null && SUPPRESSING_AUTOMATIC.test(suppress)) return `X-Auto-Response-Suppress: ${suppress}`;
   const precedence = (firstHeader(headers, 'precedence') ?? '').toLowerCase();
-  // Japanese list servers (fml) stamp "Precedence: bulk" on every post, so on list mail
-  // "bulk" says nothing about the author; auto_reply and junk still do.
-  if (precedence === 'auto_reply' || precedence === 'junk' || (precedence === 'bulk' && !isListMail(headers))) {
-    return `Precedence: ${precedence}`;
-  }
+  if (precedence === 'auto_reply') return `Precedence: ${precedence}`;
   for (const name of ['X-Autoreply', 'X-Autorespond']) {
     const value = firstHeader(headers, name);
     if (value !== null && !/^(no|false|0)$/i.test(value)) return `${name}: ${value}`;
   }
   const { type, reportType } = contentTypeOf(headers);
   if (type === 'multipart/report' && reportType === 'disposition-notification') return 'read receipt (disposition-notification)';
+  const subject = decodeHeaderValue(firstHeader(headers, 'subject') ?? '').text.trim();
+  if (AUTO_REPLY_SUBJECT.test(subject)) return `Subject: ${subject}`;
+  return null;
+}
+
+const BULK_PRECEDENCE = new Set(['bulk', 'list', 'junk']);
+const LIST_HEADERS = ['List-Id', 'List-Unsubscribe', 'List-Post', 'X-ML-Name', 'Mailing-List', 'X-Mailing-List'];
+
+/**
+ * A mail that is still a customer's but was sent to many (Precedence: bulk/list/junk,
+ * a list's headers), in the words its article's problems say it: `bulk mail (Precedence: bulk)`.
+ * Null for a mail sent to the desk alone.
+ */
+export function bulkMailNotice(headers: MailHeaders): string | null {
+  const precedence = (firstHeader(headers, 'precedence') ?? '').trim().toLowerCase();
+  if (BULK_PRECEDENCE.has(precedence)) return `bulk mail (Precedence: ${precedence}): sent to many, may need no answer`;
+  for (const name of LIST_HEADERS) {
+    const value = firstHeader(headers, name);
+    if (value !== null) return `list mail (${name}: ${value}): sent to many, may need no answer`;
+  }
   return null;
 }
 

@@ -8,6 +8,7 @@ import { ensureContact } from '../../db/contacts';
 import type { Database } from '../../db/schema';
 import { partyLookups, recordParties } from '../../db/ticket-parties';
 import { decodeHeaderValue } from '../mail/header-words';
+import { isDeliverable, isReadableAddress } from '../mail/mail-addresses';
 import type { OurMailIdentity } from './ignore-rules';
 import { decideParties, domainAndParents, domainOf, type PartiesDecision } from './ticket-parties-rules';
 import type { Customer } from '../../workflows/ticket-types';
@@ -29,8 +30,8 @@ export async function recordMailParties(
     .executeTakeFirst();
   if (!article) return undefined;
   const sender = customer.email.toLowerCase();
-  // A mail that named no sender has nobody to record as requester.
-  if (!sender.includes('@') || sender.endsWith('@invalid')) return undefined;
+  // A mail that named no sender (or none readable as written) has nobody to record as requester.
+  if (!isReadableAddress(sender) || !isDeliverable(sender)) return undefined;
 
   const headers = new Map<string, string>();
   for (const [name, values] of Object.entries((article.headers ?? {}) as Record<string, unknown>)) {
@@ -38,10 +39,11 @@ export async function recordMailParties(
     if (typeof first === 'string') headers.set(name.toLowerCase(), decodeHeaderValue(first).text.trim());
   }
   const isOurs = deskAddressTest(ours);
-  const lower = (list: string[] | null) => (list ?? []).map((a) => a.toLowerCase()).filter((a) => a.includes('@') && !isOurs(a));
+  // Participants get the desk's mail: only addresses read exactly as written (never one the parser rewrote).
+  const lower = (list: string[] | null) => (list ?? []).map((a) => a.toLowerCase()).filter((a) => isReadableAddress(a) && !isOurs(a));
   const to = lower(article.to_addresses);
   const cc = lower(article.cc_addresses);
-  const from = article.from_address?.toLowerCase();
+  const from = article.from_address && isReadableAddress(article.from_address) ? article.from_address.toLowerCase() : undefined;
   const others = [...(from && from !== sender && !isOurs(from) ? [from] : []), ...to, ...cc];
 
   const lookups = await partyLookups(db, sender, others);

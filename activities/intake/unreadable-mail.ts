@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { MailIntakeInput, MailPlan } from '../../workflows/mail-intake-types';
+import { NO_CUSTOMER_ADDRESS } from '../mail/mail-addresses';
 import { storableText } from '../mail/storable-text';
 
 export const UNREADABLE_MAIL_SUBJECT = '(a mail the desk could not read)';
@@ -32,5 +33,5 @@ export async function keepUnreadableMail(db: Kysely<Database>, input: MailIntake
     .onConflict((oc) => oc.column('idempotency_key').doUpdateSet({ ticket_number: null, kind: 'inquiry', body, mail_problems: JSON.stringify([problem]) }))
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { kind: 'new', articleId: row.id, ticket: { subject: UNREADABLE_MAIL_SUBJECT, customer: { email: 'unknown@invalid' } } };
+  return { kind: 'new', articleId: row.id, ticket: { subject: UNREADABLE_MAIL_SUBJECT, customer: { email: NO_CUSTOMER_ADDRESS } } };
 }

@@ -5,18 +5,15 @@
 // goes for headers and file names that do not decode cleanly.
 
 import { createHash } from 'node:crypto';
-import addressparser from 'nodemailer/lib/addressparser';
-import { decodeText, type DecodedText } from './charsets';
-import { decodeEncodedWords, decodeHeaderValue, emptyHeaderText, parseStructuredHeader, rawHeaderToUnicode } from './header-words';
+import { planParts, type LeafLook, type PartPlan } from './body-choice';
+import { decodeText, guessedCharsetProblem, type DecodedText } from './charsets';
+import { decodeHeaderValue, parseStructuredHeader, type HeaderText } from './header-words';
 import { htmlToText } from './html-to-text';
+import { readAddresses, type MailAddress } from './mail-addresses';
 import { leaves, parseMessage, type MimePart, type RawHeaders } from './mime-parts';
 
 export type { RawHeaders } from './mime-parts';
-
-export interface MailAddress {
-  name: string;
-  address: string;
-}
+export type { MailAddress } from './mail-addresses';
 
 export interface MailAttachment {
   filename: string | null;
@@ -27,6 +24,8 @@ export interface MailAttachment {
   contentId?: string;
   /** Shown inside the body (Content-Disposition: inline, e.g. an embedded image). */
   inline: boolean;
+  /** The HTML the body's text was read from, kept for the agent: not a file the sender attached. */
+  bodyHtml?: true;
 }
 
 export interface DecodedMail {
@@ -43,7 +42,7 @@ export interface DecodedMail {
   references: string[];
   /** ISO 8601, or null when absent or unreadable. */
   date: string | null;
-  /** The plain-text body; reduced from the HTML body when there is no plain part. */
+  /** The body as a mail client shows it: the parts it shows, in order, HTML ones read as text (body-choice.ts). */
   text: string;
   html?: string;
   attachments: MailAttachment[];
@@ -66,29 +65,45 @@ function header(headers: RawHeaders, name: string): string | null {
   return headers.get(name)?.[0] ?? null;
 }
 
+/** "the subject", "the From header": where a guessed charset was used, for the agent. */
+function headerWhere(name: string): string {
+  return name === 'subject' ? 'the subject' : `the ${name.replace(/(^|-)(\w)/g, (_, dash, c) => dash + c.toUpperCase())} header`;
+}
+
+function noteHeader(decoded: HeaderText, name: string, raw: string, c: Collector): void {
+  decoded.charsets.forEach((cs) => c.charsets.add(cs));
+  if (!decoded.ok) c.problems.push(`header ${name}: could not be decoded cleanly; raw value: ${JSON.stringify(raw)}`);
+  noteGuesses(decoded.guessed, headerWhere(name), c);
+}
+
+function noteGuesses(guessed: readonly DecodedText[], where: string, c: Collector): void {
+  for (const decoded of guessed) {
+    const problem = guessedCharsetProblem(decoded, where);
+    if (problem && !c.problems.includes(problem)) c.problems.push(problem);
+  }
+}
+
 function decodeHeader(headers: RawHeaders, name: string, c: Collector): string {
   const raw = header(headers, name);
   if (raw === null) return '';
   const decoded = decodeHeaderValue(raw, c.declared);
-  decoded.charsets.forEach((cs) => c.charsets.add(cs));
-  if (!decoded.ok) c.problems.push(`header ${name}: could not be decoded cleanly; raw value: ${JSON.stringify(raw)}`);
+  noteHeader(decoded, name, raw, c);
   return decoded.text.trim();
 }
 
 function decodeAddresses(headers: RawHeaders, name: string, c: Collector): MailAddress[] {
   const values = headers.get(name) ?? [];
-  const result: MailAddress[] = [];
-  for (const raw of values) {
-    const out = emptyHeaderText();
-    const unicode = rawHeaderToUnicode(raw, c.declared, out);
-    for (const parsed of addressparser(unicode, { flatten: true })) {
-      if (!parsed.address) continue;
-      result.push({ name: decodeEncodedWords(parsed.name ?? '', out).trim(), address: parsed.address.trim() });
-    }
-    out.charsets.forEach((cs) => c.charsets.add(cs));
-    if (!out.ok) c.problems.push(`header ${name}: could not be decoded cleanly; raw value: ${JSON.stringify(raw)}`);
+  if (values.length === 0) return [];
+  const read = readAddresses(values, c.declared);
+  noteHeader(read.header, name, values.join(', '), c);
+  const label = name.replace(/(^|-)(\w)/g, (_, dash, ch) => dash + ch.toUpperCase());
+  for (const mailbox of read.unreadable) {
+    c.problems.push(
+      `${label}: ${JSON.stringify(mailbox)} cannot be read as an address as written; it was not taken ` +
+        `(the desk never writes to an address the sender did not write)`,
+    );
   }
-  return result;
+  return read.addresses;
 }
 
 function messageIds(value: string | null): string[] {
@@ -111,16 +126,19 @@ interface PartInfo {
   flowed: { delSp: boolean } | null;
   disposition: string;
   filename: string | null;
+  /** "part 1.2", or "the body" for a single-part mail. */
+  where: string;
 }
 
 function describePart(part: MimePart, c: Collector): PartInfo {
   const type = parseStructuredHeader(part.contentType || 'text/plain', c.declared);
   const disposition = parseStructuredHeader(header(part.headers, 'content-disposition') ?? '', c.declared);
-  const filename = disposition.params['filename'] ?? type.params['name'] ?? null;
-  const where = part.path ? `part ${part.path}` : 'body';
+  const filename = disposition.params['filename'] ?? type.params['name'] ?? part.encodedName ?? null;
+  const where = part.path ? `part ${part.path}` : 'the body';
   if (disposition.undecodable.includes('filename') || (!disposition.params['filename'] && type.undecodable.includes('name'))) {
     c.problems.push(`${where}: file name could not be decoded cleanly (${JSON.stringify(filename)})`);
   }
+  noteGuesses([...type.guessed, ...disposition.guessed], `the file name of ${where}`, c);
   const format = (type.params['format'] ?? '').toLowerCase();
   return {
     part,
@@ -129,11 +147,12 @@ function describePart(part: MimePart, c: Collector): PartInfo {
     flowed: format === 'flowed' ? { delSp: (type.params['delsp'] ?? '').toLowerCase() === 'yes' } : null,
     disposition: disposition.value,
     filename: filename || null,
+    where,
   };
 }
 
-function isBodyText(info: PartInfo): boolean {
-  return (info.mediaType === 'text/plain' || info.mediaType === 'text/html') && info.disposition !== 'attachment' && !info.filename;
+function kindOf(info: PartInfo): LeafLook['kind'] {
+  return info.mediaType === 'text/plain' ? 'plain' : info.mediaType === 'text/html' ? 'html' : 'other';
 }
 
 /** An HTML part without a charset parameter may name one in a <meta> tag. */
@@ -159,37 +178,59 @@ function unflow(text: string, delSp: boolean): string {
   return out.join('\n');
 }
 
-function toAttachment(info: PartInfo, content: Buffer, filename = info.filename): MailAttachment {
-  const contentId = header(info.part.headers, 'content-id')?.trim();
+function attachmentOf(content: Buffer, fields: { filename: string | null; contentType: string; inline: boolean; contentId?: string }): MailAttachment {
   return {
-    filename,
-    contentType: info.mediaType,
+    filename: fields.filename,
+    contentType: fields.contentType,
     size: content.length,
     content,
     sha256: createHash('sha256').update(content).digest('hex'),
-    ...(contentId ? { contentId } : {}),
-    inline: info.disposition === 'inline',
+    ...(fields.contentId ? { contentId: fields.contentId } : {}),
+    inline: fields.inline,
   };
 }
 
-function decodeBodyText(info: PartInfo, c: Collector, attachments: MailAttachment[]): string {
+function toAttachment(info: PartInfo, content: Buffer, filename = info.filename): MailAttachment {
+  const contentId = header(info.part.headers, 'content-id')?.trim();
+  return attachmentOf(content, { filename, contentType: info.mediaType, inline: info.disposition === 'inline', contentId });
+}
+
+interface PartText {
+  text: string;
+  /** The part's bytes, kept because no charset fitted them. */
+  kept?: MailAttachment;
+}
+
+function decodeBodyText(info: PartInfo, c: Collector): PartText {
   const bytes = info.part.body ?? Buffer.alloc(0);
   const declared = info.charset ?? (info.mediaType === 'text/html' ? metaCharset(bytes) : null);
-  const decoded: DecodedText = decodeText(bytes, declared);
+  const decoded: DecodedText = decodeText(bytes, declared, c.declared);
   c.charsets.add(decoded.charset);
-  const where = info.part.path ? `part ${info.part.path}` : 'body';
+  let kept: MailAttachment | undefined;
   if (!decoded.ok) {
-    const kept = `undecodable-${info.part.path || 'body'}.${info.mediaType === 'text/html' ? 'html' : 'txt'}`;
-    attachments.push(toAttachment(info, bytes, kept));
+    const name = `undecodable-${info.part.path || 'body'}.${info.mediaType === 'text/html' ? 'html' : 'txt'}`;
+    kept = toAttachment(info, bytes, name);
     c.problems.push(
-      `${where} (${info.mediaType}, charset ${declared ?? 'not declared'}): no charset fits these bytes; ` +
-        `shown as ${decoded.charset} with \ufffd where bytes were not understood, original kept as "${kept}"`,
+      `${info.where} (${info.mediaType}, charset ${declared ?? 'not declared'}): no charset fits these bytes; ` +
+        `shown as ${decoded.charset} with \ufffd where bytes were not understood, original kept as "${name}"`,
     );
   } else if (decoded.privateUseChars > 0) {
-    c.problems.push(`${where}: ${decoded.privateUseChars} user-defined (gaiji) characters cannot be shown`);
+    c.problems.push(`${info.where}: ${decoded.privateUseChars} user-defined (gaiji) characters cannot be shown`);
   }
+  noteGuesses([decoded], info.where, c);
   const text = decoded.text.replace(/\r\n?/g, '\n');
-  return info.flowed ? unflow(text, info.flowed.delSp) : text;
+  return { text: info.flowed ? unflow(text, info.flowed.delSp) : text, ...(kept ? { kept } : {}) };
+}
+
+/**
+ * The HTML a body was read from, kept as a file: the body shows its text only, and
+ * an agent may need the layout (tables, links). Stored as UTF-8, which the meta tag
+ * says, so it opens right in any browser; the raw message keeps the original bytes.
+ */
+function htmlBodyFile(info: PartInfo, html: string): MailAttachment {
+  const name = info.part.path ? `mail-body-${info.part.path}.html` : 'mail-body.html';
+  const content = Buffer.from(`<meta charset="utf-8">\n${html}`, 'utf8');
+  return { ...attachmentOf(content, { filename: name, contentType: 'text/html', inline: false }), bodyHtml: true };
 }
 
 function declaredCharsets(root: MimePart): string[] {
@@ -201,24 +242,78 @@ function declaredCharsets(root: MimePart): string[] {
   return [...found];
 }
 
+/** Each part described and decoded once, however often body choice asks. */
+class PartReader {
+  private readonly infos = new Map<MimePart, PartInfo>();
+  private readonly texts = new Map<MimePart, PartText>();
+
+  constructor(private readonly c: Collector) {}
+
+  info(part: MimePart): PartInfo {
+    let info = this.infos.get(part);
+    if (!info) this.infos.set(part, (info = describePart(part, this.c)));
+    return info;
+  }
+
+  text(part: MimePart): PartText {
+    let text = this.texts.get(part);
+    if (!text) this.texts.set(part, (text = decodeBodyText(this.info(part), this.c)));
+    return text;
+  }
+
+  look(part: MimePart): LeafLook {
+    const info = this.info(part);
+    const kind = kindOf(info);
+    return {
+      kind,
+      disposition: info.disposition,
+      filename: info.filename,
+      undecodable: part.stillEncoded === true,
+      hasContent: () => {
+        const { text } = this.text(part);
+        return (kind === 'html' ? htmlToText(text) : text).trim() !== '';
+      },
+    };
+  }
+}
+
+interface Body {
+  text: string[];
+  html: string[];
+  attachments: MailAttachment[];
+}
+
+/** One part's share of the body and the files, as its role says. */
+function takePart({ part, role }: PartPlan, reader: PartReader, body: Body, c: Collector): void {
+  const info = reader.info(part);
+  if (part.transferProblem) c.problems.push(`${info.where}: ${part.transferProblem}`);
+  const bytes = part.body ?? Buffer.alloc(0);
+  if (role === 'file') {
+    const name = info.filename ?? (part.stillEncoded ? `undecodable-${part.path || 'body'}.txt` : null);
+    body.attachments.push(toAttachment(info, bytes, name));
+    return;
+  }
+  if (role === 'unshown-text') return;
+  const { text, kept } = reader.text(part);
+  if (kept) body.attachments.push(kept);
+  const html = kindOf(info) === 'html';
+  if (html) body.html.push(text);
+  if (role === 'unshown-html') return;
+  body.text.push(html ? htmlToText(text) : text);
+  if (role === 'body-and-file') body.attachments.push(toAttachment(info, bytes));
+  else if (html && !kept) body.attachments.push(htmlBodyFile(info, text));
+}
+
 export function decodeMail(raw: Buffer): DecodedMail {
   const { root, notAMail, problems } = parseMessage(raw);
   const c: Collector = { charsets: new Set(), problems: [...problems], declared: declaredCharsets(root) };
   const h = root.headers;
 
-  const plain: string[] = [];
-  const html: string[] = [];
-  const attachments: MailAttachment[] = [];
-  for (const leaf of leaves(root)) {
-    const info = describePart(leaf, c);
-    if (isBodyText(info)) {
-      (info.mediaType === 'text/html' ? html : plain).push(decodeBodyText(info, c, attachments));
-    } else {
-      attachments.push(toAttachment(info, leaf.body ?? Buffer.alloc(0)));
-    }
-  }
+  const reader = new PartReader(c);
+  const body: Body = { text: [], html: [], attachments: [] };
+  for (const plan of planParts(root, (part) => reader.look(part))) takePart(plan, reader, body, c);
 
-  const htmlText = html.length > 0 ? html.join('\n') : undefined;
+  const htmlText = body.html.length > 0 ? body.html.join('\n') : undefined;
   return {
     headers: h,
     subject: decodeHeader(h, 'subject', c),
@@ -230,9 +325,9 @@ export function decodeMail(raw: Buffer): DecodedMail {
     inReplyTo: messageIds(header(h, 'in-reply-to'))[0] ?? null,
     references: messageIds((h.get('references') ?? []).join(' ')),
     date: parseDate(header(h, 'date')),
-    text: plain.length > 0 ? plain.join('\n') : htmlText ? htmlToText(htmlText) : '',
+    text: body.text.join('\n'),
     ...(htmlText !== undefined ? { html: htmlText } : {}),
-    attachments,
+    attachments: body.attachments,
     charsets: [...c.charsets],
     problems: c.problems,
     ...(notAMail ? { notAMail: true as const } : {}),

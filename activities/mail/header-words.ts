@@ -10,9 +10,15 @@ export interface HeaderText {
   text: string;
   ok: boolean;
   charsets: string[];
+  /** The decodings that had to guess their charset (guessedCharsetProblem words them for the agent). */
+  guessed: DecodedText[];
 }
 
-const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
+// The encoded text may hold spaces (`=?us-ascii?Q?ABC / 123?=`), which RFC 2047
+// forbids but mailers write; mail clients and Python's email package read them as
+// written, so we do too. A `?` cannot occur inside (neither Q nor B has one), so a
+// word never runs into the next.
+const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?]*)\?=/g;
 
 function bytesOf(byteString: string): Buffer {
   return Buffer.from(byteString, 'latin1');
@@ -59,6 +65,7 @@ function decodeWordRun(words: Word[], out: HeaderText): string {
 function note(out: HeaderText, decoded: DecodedText): void {
   if (!decoded.ok || decoded.privateUseChars > 0) out.ok = false;
   if (!out.charsets.includes(decoded.charset)) out.charsets.push(decoded.charset);
+  if (decoded.guessed) out.guessed.push(decoded);
 }
 
 /**
@@ -69,7 +76,10 @@ function note(out: HeaderText, decoded: DecodedText): void {
 export function rawHeaderToUnicode(byteString: string, hints: readonly string[], out: HeaderText): string {
   if (!hasRawBytes(byteString)) return byteString;
   const decoded = decodeText(bytesOf(byteString), null, hints);
-  note(out, decoded);
+  // Raw UTF-8 is what RFC 6532 allows in headers, and a charset the mail's body declares
+  // is the mail's own word for its raw headers (as Japanese mailers write them): neither is a guess.
+  const declaredByMail = decoded.charset === 'utf-8' || decoded.guessed?.hinted;
+  note(out, declaredByMail ? { ...decoded, guessed: undefined } : decoded);
   return decoded.text;
 }
 
@@ -87,7 +97,7 @@ export function decodeEncodedWords(text: string, out: HeaderText): string {
     }
     const [, charsetAndLanguage, encoding, payload] = match;
     const charset = charsetAndLanguage.split('*')[0];
-    const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(payload, 'base64') : decodeQ(payload);
+    const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(payload.replace(/\s+/g, ''), 'base64') : decodeQ(payload);
     pending.push({ charset, bytes });
     last = match.index + match[0].length;
   }
@@ -95,7 +105,7 @@ export function decodeEncodedWords(text: string, out: HeaderText): string {
 }
 
 export function emptyHeaderText(): HeaderText {
-  return { text: '', ok: true, charsets: [] };
+  return { text: '', ok: true, charsets: [], guessed: [] };
 }
 
 /**
@@ -118,6 +128,8 @@ export interface StructuredHeader {
   params: Record<string, string>;
   /** Parameters whose text did not decode cleanly. */
   undecodable: string[];
+  /** Decodings that had to guess their charset. */
+  guessed: DecodedText[];
 }
 
 const PARAM = /;\s*([^\s=;*]+)(\*(\d+))?(\*)?\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g;
@@ -148,7 +160,7 @@ function unquote(value: string): string {
 }
 
 /** RFC 2231: name*0*=charset'lang'%xx…; name*1*=%xx…; name*2="plain"… */
-function joinRfc2231(pieces: ParamPiece[], hints: readonly string[]): { text: string; ok: boolean } {
+function joinRfc2231(pieces: ParamPiece[], hints: readonly string[]): { text: string; ok: boolean; guessed: DecodedText[] } {
   const rfc2231 = pieces.filter((p) => p.extended || p.continued);
   // `filename="plain"; filename*=UTF-8''…` : the extended form is the one to believe.
   const used = (rfc2231.length > 0 ? rfc2231 : pieces.slice(0, 1)).sort((a, b) => a.index - b.index);
@@ -156,7 +168,7 @@ function joinRfc2231(pieces: ParamPiece[], hints: readonly string[]): { text: st
     // Plain values: in practice often encoded words (Outlook, old Japanese mailers).
     const out = emptyHeaderText();
     const text = decodeEncodedWords(used.map((p) => p.value).join(''), out);
-    return { text, ok: out.ok };
+    return { text, ok: out.ok, guessed: out.guessed };
   }
   let charset: string | null = null;
   const bytes = used.map((piece, i) => {
@@ -171,7 +183,7 @@ function joinRfc2231(pieces: ParamPiece[], hints: readonly string[]): { text: st
     return piece.extended ? percentDecode(value) : Buffer.from(value, 'utf8');
   });
   const decoded = decodeText(Buffer.concat(bytes), charset, hints);
-  return { text: decoded.text, ok: decoded.ok && decoded.privateUseChars === 0 };
+  return { text: decoded.text, ok: decoded.ok && decoded.privateUseChars === 0, guessed: decoded.guessed ? [decoded] : [] };
 }
 
 /** `text/plain; charset="iso-2022-jp"; format=flowed` → value and decoded params. */
@@ -194,10 +206,12 @@ export function parseStructuredHeader(byteString: string, hints: readonly string
   }
   const params: Record<string, string> = {};
   const undecodable: string[] = [];
+  const guessed = [...raw.guessed];
   for (const [name, list] of pieces) {
     const joined = joinRfc2231(list, hints);
     params[name] = joined.text;
+    guessed.push(...joined.guessed);
     if (!joined.ok || (!raw.ok && /[^\x00-\x7f]/.test(joined.text))) undecodable.push(name);
   }
-  return { value, params, undecodable };
+  return { value, params, undecodable, guessed };
 }

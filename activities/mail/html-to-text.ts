@@ -1,6 +1,11 @@
-// An HTML mail body reduced to readable plain text, for mails without a text/plain
-// part. Deliberately small: block elements become line breaks, tags go, entities are
-// decoded. Layout (tables, lists) is only approximated.
+// An HTML mail body reduced to readable plain text: the one htmlToText of the desk,
+// for every HTML part a mail shows (body-choice.ts). Deliberately small: block
+// elements become line breaks, tags go, and character references are decoded by the
+// `entities` package (html-entities.ts: all of HTML5's named and numeric ones).
+// Not the `html-to-text` package: its layout rules (word wrap at 80 columns, links
+// written out in brackets, upper-cased headings) would rewrite what the customer
+// wrote and join Japanese lines with spaces; the desk keeps the HTML as a file instead.
+// (The spam filter's htmlToTokenText is another job: words, tag names and link hosts.)
 import { decodeHtmlEntities } from './html-entities';
 
 export function htmlToText(html: string): string {

@@ -5,6 +5,7 @@
 // caller needs the original bytes of any part that cannot be decoded.
 
 import { withoutMboxFromLine } from './mbox-from-line';
+import { decodeUuencode } from './uuencode';
 
 /** Lower-case header name → unfolded values as byte strings (one char per byte). */
 export type RawHeaders = Map<string, string[]>;
@@ -18,6 +19,12 @@ export interface MimePart {
   /** Leaf content after Content-Transfer-Encoding, or undefined for a multipart. */
   body?: Buffer;
   children: MimePart[];
+  /** What went wrong undoing the Content-Transfer-Encoding, in words an agent understands. */
+  transferProblem?: string;
+  /** The encoding could not be undone at all: `body` is the part as received, still encoded. */
+  stillEncoded?: true;
+  /** A name the encoding itself carries (uuencode's `begin 644 name`). */
+  encodedName?: string;
 }
 
 const MAX_DEPTH = 20;
@@ -111,30 +118,78 @@ function decodeQuotedPrintable(text: string): Buffer {
   return Buffer.from(bytes);
 }
 
+interface TransferDecoded {
+  body: Buffer;
+  problem?: string;
+  stillEncoded?: true;
+  encodedName?: string;
+}
+
+const BASE64_PREFIX = /^[A-Za-z0-9+/]*={0,2}/;
+
 /**
- * Base64 up to the first line that is not base64: mailing lists append plain-text
- * footers after a base64 body, which must not be decoded into garbage bytes.
+ * Base64 up to the end of its data. Mailing lists append plain-text footers after a
+ * base64 body: those lines are no data and are left out, as every mail client does
+ * (the raw message keeps them). Junk written on the data's own last line, after its
+ * padding (`…AAA==junk`, `…AAAA}}junk`), must not cost the part the data before it: the data is
+ * decoded and the junk named.
  */
-function decodeBase64(body: string): Buffer {
-  const lines: string[] = [];
+function decodeBase64(body: string): TransferDecoded {
+  const data: string[] = [];
+  let junk = '';
   for (const line of body.split(/\r?\n/)) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(trimmed)) break;
-    lines.push(trimmed);
-    if (trimmed.endsWith('=')) break;
+    const valid = BASE64_PREFIX.exec(trimmed)![0];
+    if (valid.length === trimmed.length) {
+      data.push(valid);
+      if (valid.endsWith('=')) break;
+      continue;
+    }
+    // Data, then junk: the data ends at its padding, or is a long run of whole base64
+    // quanta. A footer line is no data at all: "To" of "To unsubscribe" is not base64.
+    if (valid.endsWith('=') || (valid.length >= 16 && valid.length % 4 === 0)) {
+      data.push(valid);
+      junk = trimmed.slice(valid.length);
+    }
+    break;
   }
-  return Buffer.from(lines.join(''), 'base64');
+  const decoded = Buffer.from(data.join(''), 'base64');
+  if (junk === '') return { body: decoded };
+  return {
+    body: decoded,
+    problem: `base64 ends after ${decoded.length} bytes; ${junk.length} characters after its padding are not base64 and were left out (the raw message keeps them)`,
+  };
 }
 
-function transferDecode(body: string, encoding: string): Buffer {
-  switch (encoding.trim().toLowerCase()) {
+function decodeUuencoded(body: string): TransferDecoded {
+  const decoded = decodeUuencode(body);
+  const named = decoded.filename ? { encodedName: decoded.filename } : {};
+  if (decoded.ok) return { body: decoded.bytes, ...named };
+  if (decoded.bytes.length > 0) return { body: decoded.bytes, ...named, problem: 'uuencode is cut short (no "end" line, or lines that are not uuencode); what could be read is kept' };
+  return { body: Buffer.from(body, 'latin1'), stillEncoded: true, problem: 'x-uuencode without a "begin" line: kept as received, still encoded' };
+}
+
+const IDENTITY = new Set(['', '7bit', '8bit', 'binary', '7-bit', '8-bit']);
+
+function transferDecode(body: string, encoding: string): TransferDecoded {
+  const name = encoding.trim().toLowerCase();
+  switch (name) {
     case 'base64':
       return decodeBase64(body);
     case 'quoted-printable':
-      return decodeQuotedPrintable(body);
+      return { body: decodeQuotedPrintable(body) };
+    case 'x-uuencode':
+    case 'uuencode':
+    case 'x-uue':
+      return decodeUuencoded(body);
     default:
-      return Buffer.from(body, 'latin1');
+      if (IDENTITY.has(name)) return { body: Buffer.from(body, 'latin1') };
+      return {
+        body: Buffer.from(body, 'latin1'),
+        stillEncoded: true,
+        problem: `unknown Content-Transfer-Encoding "${name}": kept as received, still encoded`,
+      };
   }
 }
 
@@ -175,7 +230,17 @@ function buildPart(text: string, path: string, depth: number, entity: Entity = s
     if (children.length > 0) return { path, headers, contentType, children };
   }
   const encoding = headers.get('content-transfer-encoding')?.[0] ?? '';
-  return { path, headers, contentType, body: transferDecode(body, encoding), children: [] };
+  const decoded = transferDecode(body, encoding);
+  return {
+    path,
+    headers,
+    contentType,
+    body: decoded.body,
+    children: [],
+    ...(decoded.problem ? { transferProblem: decoded.problem } : {}),
+    ...(decoded.stillEncoded ? { stillEncoded: true as const } : {}),
+    ...(decoded.encodedName ? { encodedName: decoded.encodedName } : {}),
+  };
 }
 
 export interface ParsedMessage {

@@ -2,7 +2,9 @@
 // To: the ticket's customer, and for a partner account also the requester
 // (the partner's person, when it is someone else). Cc: the team's list and the
 // ticket's participants. Every address once (compared without case); the
-// desk's own address never.
+// desk's own address never. A customer address that reaches nobody (a mail
+// whose sender could not be read) gives way to the requester an agent set.
+import { isDeliverable } from '../mail/mail-addresses';
 
 interface TicketRecipients {
   customer: string;
@@ -24,7 +26,8 @@ export function replyRecipients(ticket: TicketRecipients): { to: string[]; cc: s
     return out;
   };
   const partner = ticket.parties?.accountKind === 'partner' ? ticket.parties.requesterAddress : undefined;
-  const to = take([ticket.customer, partner]);
+  const customer = isDeliverable(ticket.customer) ? ticket.customer : ticket.parties?.requesterAddress;
+  const to = take([customer, partner]);
   const cc = take([ticket.mailingList, ...(ticket.parties?.participants ?? [])]);
   return { to, cc };
 }

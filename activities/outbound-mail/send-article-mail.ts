@@ -29,6 +29,7 @@ import type { Database, OutboundMailTable } from '../../db/schema';
 import type { DeskAddresses } from '../customer-replies';
 import { formatReplySubject } from '../intake/ticket-tag';
 import type { CharsetSetting } from '../mail/iso-2022-jp';
+import { isDeliverable } from '../mail/mail-addresses';
 import { composeMessage, isMessageId, type Mailbox, type OutgoingMail } from './compose-message';
 import { classifySendError, type MailTransport } from './mail-transport';
 import type { OutboundMailSettings } from './settings';
@@ -206,6 +207,11 @@ function outboxRowFor(articleId: string, mail: OutgoingMail, charset: CharsetSet
     envelope_from: mail.from.address,
     envelope_to: [...mail.to, ...(mail.cc ?? [])].map((m) => m.address),
   };
+  // A ticket whose mail named nobody readable waits for an agent to set its customer: the desk never guesses an address.
+  if (!mail.to.some((m) => isDeliverable(m.address))) {
+    const reason = `no address to write to: ${mail.to.map((m) => m.address).join(', ') || 'no recipient'} reaches nobody (the sender's address could not be read): set the ticket's requester (POST /api/tickets/:number/parties) before writing to the customer`;
+    return { ...base, state: 'failed', charset: '', raw: Buffer.alloc(0), last_error: reason };
+  }
   try {
     const composed = composeMessage(mail, charset);
     return { ...base, state: 'pending', charset: composed.charset, raw: composed.raw, envelope_to: composed.envelope.to };

@@ -10,7 +10,9 @@ import type { MessageForTokens } from './tokenize';
 
 export function messageForTokens(mail: DecodedMail): MessageForTokens {
   // Tokens end up in PostgreSQL (the word list, an article's clues): learnt and scored from the same storable text.
-  const decoded = storableMail(mail).mail;
+  const stored = storableMail(mail).mail;
+  // The body's own HTML, kept as a file for the agent, is the body: the filter reads it as `html`, not as an attachment.
+  const decoded = { ...stored, attachments: stored.attachments.filter((a) => !a.bodyHtml) };
   return {
     subject: decoded.subject,
     from: addressText(decoded.from),

@@ -1,10 +1,12 @@
 // Mail the intake must take in although it is unusual: an mbox "From " line
 // before a long header block (procmail, .forward pipes, mbox exports), a NUL
 // byte in a text part, and bytes that are not a mail at all. Each is stored raw
-// exactly as it came and becomes a ticket; only an empty body is refused.
+// exactly as it came and becomes a ticket; only an empty body is refused. A
+// sender that cannot be read as written gets no mail until an agent names one.
 import { runHelpdeskCli, type CliRun } from '../support/cli';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually } from '../support/stack';
 import { intakeOutcome, mailboxClient, startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
 
 let env: IntakeEnv;
@@ -171,3 +173,51 @@ describe('bodies that are not a mail', () => {
     expect(empty.body.detail).toMatch(/empty/);
   });
 });
+
+describe('a mail whose sender cannot be read as written', () => {
+  it('becomes a ticket for nobody: no mail goes out until an agent sets the requester, and then goes to that address only', async () => {
+    const messageId = `<broken-from-${env.run}@example.com>`;
+    const raw = Buffer.from(
+      'From: <power quadrant system@example.com>\r\n' +
+        `To: ${SUPPORT}\r\n` +
+        `Subject: Broken sender ${env.run}\r\n` +
+        `Message-ID: ${messageId}\r\n` +
+        'Date: Mon, 1 Dec 2026 10:00:00 +0900\r\n' +
+        'Content-Type: text/plain; charset=utf-8\r\n' +
+        '\r\n' +
+        'The quadrant is not powering up.\r\n',
+      'utf8',
+    );
+    const posted = await postMail(raw);
+    expect(posted.status).toBe(200);
+    const number = posted.body.number as string;
+    const [article] = await articlesOf(number);
+    // Never rewritten into somebody else's address (nodemailer's parser would give system@example.com).
+    expect(JSON.stringify(article)).not.toContain('system@example.com"');
+    expect(JSON.stringify(article)).toContain('cannot be read as an address as written');
+    const ticket = `/api/tickets/${number}`;
+    expect((await env.stack.call('alice', 'GET', ticket)).body.customer.email).toBe('unknown@invalid');
+
+    // The receipt notice has nobody to go to: refused in the outbox, said on the ticket, nothing sent.
+    await env.stack.call('alice', 'POST', `${ticket}/queue`, { queue: 'maintenance-support' });
+    expect((await env.stack.call('alice', 'POST', `${ticket}/acknowledge`, {})).status).toBe(200);
+    const failed = await eventually(() =>
+      env.stack.db.selectFrom('ticket_events').select('detail').where('ticket_number', '=', number).where('kind', '=', 'mail_failed').executeTakeFirst(),
+    );
+    expect(JSON.stringify(failed.detail)).toContain('no address to write to');
+    const sent = await env.stack.db.selectFrom('outbound_mail').select('state').where('ticket_number', '=', number).execute();
+    expect(sent.map((r) => r.state)).toEqual(['failed']);
+
+    // Once the agent names the customer, the answer goes to that address.
+    expect((await env.stack.call('alice', 'POST', `${ticket}/parties`, { requester: { email: `quadrant-${env.run}@example.com` } })).status).toBe(200);
+    const memo = await env.stack.call('alice', 'POST', `${ticket}/memos`, { body: 'Please check the power cable.' });
+    expect((await env.stack.call('rita', 'POST', `${ticket}/memos/${memo.body.memoId}/review`, { decision: 'approve' })).status).toBe(200);
+    expect((await env.stack.call('alice', 'POST', `${ticket}/answer`, { memoId: memo.body.memoId })).status).toBe(200);
+    const answer = await eventually(() =>
+      env.stack.db.selectFrom('outbound_mail').select(['state', 'envelope_to']).where('ticket_number', '=', number).where('state', '=', 'sent').executeTakeFirst(),
+    );
+    expect(answer.envelope_to).toContain(`quadrant-${env.run}@example.com`);
+    expect(answer.envelope_to).not.toContain('unknown@invalid');
+  }, 60_000);
+});
+

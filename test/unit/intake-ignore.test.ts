@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   HELPDESK_TICKET_HEADER,
   bouncedMessageId,
+  bulkMailNotice,
   classifyIgnorable,
   type MailHeaders,
   type OurMailIdentity,
@@ -48,12 +49,15 @@ describe('classifyIgnorable', () => {
     [{ 'Auto-Submitted': 'auto-generated (vacation)' }],
     [{ 'X-Auto-Response-Suppress': 'All' }],
     [{ 'X-Auto-Response-Suppress': 'DR, OOF, AutoReply' }],
-    [{ Precedence: 'bulk' }],
     [{ Precedence: 'auto_reply' }],
-    [{ Precedence: 'junk' }],
     [{ 'X-Autoreply': 'yes' }],
     [{ 'X-Autorespond': 'Out of office' }],
     [{ 'Content-Type': 'multipart/report; report-type=disposition-notification; boundary=x' }],
+    [{ Subject: 'Automatic reply: Server down' }],
+    [{ Subject: 'Out of Office: 障害' }],
+    [{ Subject: '【自動返信】お問い合わせありがとうございます' }],
+    [{ Subject: '=?UTF-8?B?44CQ6Ieq5YuV6L+U5L+h44CR?= x' }], // 【自動返信】 as an encoded word
+    [{ Subject: '不在通知' }],
   ])('recognises an auto-reply: %j', (extra) => {
     expect(classifyIgnorable(headers(extra), OURS)).toMatchObject({ kind: 'auto-reply' });
   });
@@ -62,10 +66,31 @@ describe('classifyIgnorable', () => {
     [{ 'Auto-Submitted': 'no' }],
     [{ 'X-Auto-Response-Suppress': 'RN, NRN' }],
     [{ Precedence: 'list' }],
+    [{ Precedence: 'bulk' }], // bulk and list mail is written for people: a ticket, flagged (bulkMailNotice)
+    [{ Precedence: 'junk' }],
     [{ Precedence: 'bulk', 'List-Id': '<sys-ml.example.co.jp>' }], // fml stamps bulk on every list post
+    [{ 'List-Unsubscribe': '<mailto:leave@lists.example.co.jp>' }],
     [{ 'X-Autoreply': 'no' }],
+    [{ Subject: 'Autoreply does not work since the update' }], // a customer asking about their own auto-reply
+    [{ Subject: '自動返信の設定方法を教えてください' }],
+    [{ Subject: 'Re: 不在時の転送設定について' }],
   ])('is not fooled by %j', (extra) => {
     expect(classifyIgnorable(headers(extra), OURS)).toBeNull();
+  });
+
+  it.each([
+    [{ Precedence: 'bulk' }, 'bulk mail (Precedence: bulk)'],
+    [{ Precedence: 'junk' }, 'bulk mail (Precedence: junk)'],
+    [{ Precedence: 'list' }, 'bulk mail (Precedence: list)'],
+    [{ 'List-Id': '<sys-ml.example.co.jp>' }, 'list mail (List-Id: <sys-ml.example.co.jp>)'],
+    [{ 'List-Unsubscribe': '<mailto:leave@lists.example.co.jp>' }, 'list mail (List-Unsubscribe: <mailto:leave@lists.example.co.jp>)'],
+  ])('flags bulk and list mail for its ticket: %j', (extra, notice) => {
+    expect(classifyIgnorable(headers(extra), OURS)).toBeNull();
+    expect(bulkMailNotice(headers(extra))).toMatch(new RegExp(`^${notice.replace(/[()]/g, '\\$&')}`));
+  });
+
+  it('does not flag a mail sent to the desk alone', () => {
+    expect(bulkMailNotice(headers({}))).toBeNull();
   });
 
   it('reads a Map with any-case names, as decodeMail returns', () => {

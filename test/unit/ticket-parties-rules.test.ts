@@ -11,6 +11,7 @@ import {
   type PartyMail,
 } from '../../activities/intake/ticket-parties-rules';
 import { replyRecipients } from '../../activities/outbound-mail/reply-recipients';
+import { isDeliverable } from '../../activities/mail/mail-addresses';
 import { readCsv } from '../../lib/customer-import';
 
 const direct: PartyAccount = { id: '1', kind: 'direct', domains: ['acme.co.jp'], partnerNumberPattern: null, partnerNumberHeader: null, endCustomerHeader: null };
@@ -139,6 +140,14 @@ describe("the desk's mail on a ticket", () => {
   it("for a partner account, goes also To the partner's person", () => {
     const parties = { requesterAddress: 'desk@partner-desk.jp', accountKind: 'partner' as const, participants: [] };
     expect(replyRecipients({ customer: 'end@customer.example', parties, ...desk })).toEqual({ to: ['end@customer.example', 'desk@partner-desk.jp'], cc: ['team@desk.test'] });
+  });
+
+  it('goes To the requester an agent set when the mail named nobody readable, and to nobody before that', () => {
+    const parties = { requesterAddress: 'tanaka@example.jp', accountKind: null, participants: [] };
+    expect(replyRecipients({ customer: 'unknown@invalid', parties, ...desk })).toEqual({ to: ['tanaka@example.jp'], cc: ['team@desk.test'] });
+    expect(replyRecipients({ customer: 'unknown@invalid', ...desk })).toEqual({ to: [], cc: ['team@desk.test'] });
+    expect(isDeliverable('x@mail.invalid')).toBe(false);
+    expect(isDeliverable('x@invalid.example.jp')).toBe(true);
   });
 
   it('is as before for a ticket without parties, and never to the desk itself', () => {
