@@ -50,6 +50,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     taskQueue: deps.config.temporal.taskQueue,
     settings: { reopenWindowMs: deps.config.reopenWindowMs, autoCloseAfterMs: deps.config.autoCloseAfterMs },
     slaPolicy: deps.slaPolicy,
+    triageRules: deps.triageRules,
   };
 
   app.onError((error, c) => {

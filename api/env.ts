@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Config } from '../lib/config';
+import type { TriageRule } from '../lib/triage/rule';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import type { Actor } from '../workflows/ticket-types';
 import type { DeskChanges } from '../web/live/desk-changes';
@@ -13,6 +14,8 @@ export interface ApiDeps {
   config: Config;
   /** The SLA policy new tickets start under. */
   slaPolicy: SlaPolicy;
+  /** The rules new tickets are triaged by (TRIAGE_RULES_FILE); absent: none. */
+  triageRules?: readonly TriageRule[];
   /** Live change notices for the console's open pages; absent: pages do not update live. */
   changes?: DeskChanges;
 }

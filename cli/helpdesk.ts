@@ -5,13 +5,15 @@ import { INTAKE_USAGE, intakeCommand, TempFail } from './intake-command';
 import { TOKEN_USAGE, tokenCommand, UsageError } from './token-command';
 import { USER_USAGE, userCommand } from './user-command';
 import { CUSTOMER_USAGE, customerCommand } from './customer-command';
+import { TRIAGE_USAGE, triageCommand } from './triage-command';
 
 const USAGE = `usage:
 ${TOKEN_USAGE}
 ${USER_USAGE}
 ${SPAM_USAGE}
 ${INTAKE_USAGE}
-${CUSTOMER_USAGE}`;
+${CUSTOMER_USAGE}
+${TRIAGE_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -25,6 +27,8 @@ async function main(argv: string[]): Promise<void> {
       return spamCommand(config, args);
     case 'intake':
       return intakeCommand(config, args);
+    case 'triage':
+      return triageCommand(config, args);
     case 'account':
     case 'contact':
     case 'member':

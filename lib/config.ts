@@ -42,6 +42,8 @@ export interface Config {
   imapUrl?: string;
   /** A mail larger than this is kept raw and flagged on its ticket, not opened. */
   maxMessageBytes: number;
+  /** TRIAGE_RULES_FILE: the rules new tickets are triaged by (lib/triage/); unset: none. Checked at start. */
+  triageRulesFile?: string;
   /** Outbound mail. No smtpUrl: messages are written as .eml files under `<dataDir>/outbox` instead. */
   mail: {
     /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465. */
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     imapUrl: imapUrlSetting(env),
     maxMessageBytes: byteSizeSetting(env, 'MAX_MESSAGE_BYTES', 25 * 1024 * 1024),
+    triageRulesFile: env.TRIAGE_RULES_FILE ? path.resolve(env.TRIAGE_RULES_FILE) : undefined,
     mail: {
       smtpUrl: smtpUrlSetting(env),
       templatesDir: env.MAIL_TEMPLATES_DIR ? path.resolve(env.MAIL_TEMPLATES_DIR) : undefined,

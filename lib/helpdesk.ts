@@ -14,6 +14,7 @@ import { startMailIntake, type MailIntakeParts, type RunningMailIntake } from '.
 import { createTicketWorker } from '../worker/ticket-worker';
 import { openDeskChanges } from '../web/live/desk-changes';
 import type { SlaPolicy } from '../workflows/sla/policy';
+import type { TriageRule } from './triage/rule';
 import { databaseUrlOf, type Config } from './config';
 import { openDatabase, openTemporalClient, openWorkerConnection } from './dependencies';
 import { log } from './log';
@@ -22,6 +23,8 @@ export interface HelpdeskOptions {
   config: Config;
   /** Loaded (and so validated) before anything starts: a bad file stops the start. */
   slaPolicy: SlaPolicy;
+  /** Loaded with the SLA policy (lib/triage/rules-file.ts); absent: no triage. */
+  triageRules?: readonly TriageRule[];
   /** Which parts this process runs: `npm start` all three, `npm run worker` the two workers, `npm run api` the API. */
   parts: { worker: boolean; intake: boolean; api: boolean };
   /** Where the API listens; default PORT on all interfaces (tests: port 0 on loopback). */
@@ -128,20 +131,20 @@ export class Helpdesk {
   }
 
   private async startApi(): Promise<void> {
-    const { config, slaPolicy } = this.options;
+    const { config, slaPolicy, triageRules } = this.options;
     const apiDb = await openDatabase(config, { queryTimeoutMs: API_QUERY_TIMEOUT_MS });
     this.running('API database pool', () => apiDb.destroy());
     // One LISTEN connection per API process feeds every open console tab.
     const changes = openDeskChanges(databaseUrlOf(config));
     this.running('live changes', () => changes.close());
-    const app = createApp({ db: apiDb, temporal: this.temporal!, config, slaPolicy, changes });
+    const app = createApp({ db: apiDb, temporal: this.temporal!, config, slaPolicy, triageRules, changes });
     const listen = this.options.apiListen ?? { port: config.port, host: '0.0.0.0' };
     this.api = await startApiServer(app, listen.port, listen.host);
     this.running('API', () => this.api!.close());
   }
 
   private async startIntake(connection: NativeConnection): Promise<void> {
-    const { config, slaPolicy, workflowBundle, poller } = this.options;
+    const { config, slaPolicy, triageRules, workflowBundle, poller } = this.options;
     this.intake = await startMailIntake({
       db: this.db!,
       config,
@@ -149,6 +152,7 @@ export class Helpdesk {
       temporal: this.temporal!,
       spamFilter: this.spamFilter!,
       slaPolicy,
+      triageRules,
       workflowBundle,
       poller,
     });

@@ -7,8 +7,12 @@ import { ticketRecordActivities } from '../activities/ticket-records';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
-import { newTicketState, type NewTicketInit } from '../workflows/ticket-rules';
+import type { NewTicketInit } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
+import { triageOnArrival } from './triage/on-arrival';
+import type { TriageRule } from './triage/rule';
+import { recordTriage } from './triage/record-triage';
+import { triagedTicket } from './triage/triaged-ticket';
 
 export interface NewInquiry {
   customer: Customer;
@@ -29,6 +33,8 @@ export interface TicketStarter {
   settings: TicketSettings;
   /** The SLA policy new tickets start under (SLA_POLICY_FILE or the default). */
   slaPolicy: SlaPolicy;
+  /** The rules new tickets are triaged by (TRIAGE_RULES_FILE); none: tickets open as they came. */
+  triageRules?: readonly TriageRule[];
 }
 
 export { ticketWorkflowId };
@@ -99,12 +105,15 @@ function ticketStaticDisplay(ticket: TicketState): { staticSummary: string; stat
 }
 
 /**
- * Writes the new ticket's read model and starts its workflow. Safe to run
- * again for the same number: version 0 never overwrites what the workflow
- * wrote since, and a second start finds the first workflow.
+ * Triages the new ticket (TRIAGE_RULES_FILE: its queue and priority), writes
+ * its read model and starts its workflow, then records what the rules did.
+ * Safe to run again for the same number: version 0 never overwrites what the
+ * workflow wrote since, a second start finds the first workflow, and the
+ * triage lines are written once.
  */
 export async function launchTicket(starter: TicketStarter, firstArticleId: string, init: NewTicketInit): Promise<TicketState> {
-  const opened = newTicketState(init);
+  const triaged = await triageOnArrival(starter.db, starter.triageRules ?? [], init, firstArticleId);
+  const opened = triagedTicket(init, triaged);
   const ticket: TicketState = { ...opened, counts: { ...opened.counts, articles: 1 } };
   // The read model exists before the workflow runs, so the ticket can be found at once.
   await ticketRecordActivities(starter.db).recordTicket({ ...ticket, slaStatus: 'on_track' }, 0);
@@ -119,6 +128,8 @@ export async function launchTicket(starter: TicketStarter, firstArticleId: strin
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+  // After the start: only a ticket that exists gets history lines.
+  if (triaged) await recordTriage(starter.db, ticket.number, triaged, init.createdAt);
   return ticket;
 }
 

@@ -7,17 +7,19 @@ import { ConfigError, loadConfig } from './config';
 import { Helpdesk, type HelpdeskOptions } from './helpdesk';
 import { loadSlaPolicy } from './sla-policy';
 import { onShutdownSignal } from './shutdown';
+import { loadTriageRules } from './triage/rules-file';
 
 export async function runHelpdeskProcess(parts: HelpdeskOptions['parts']): Promise<Helpdesk> {
   let helpdesk: Helpdesk;
   try {
     const config = loadConfig();
     const slaPolicy = loadSlaPolicy();
+    const triageRules = loadTriageRules(config.triageRulesFile, slaPolicy);
     if (parts.worker || parts.intake) {
       await checkTemplates(config.mail.templatesDir);
       installRuntime();
     }
-    helpdesk = new Helpdesk({ config, slaPolicy, parts });
+    helpdesk = new Helpdesk({ config, slaPolicy, triageRules, parts });
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof TemplateError)) throw error;
     console.error(`could not start: ${error.message}`);

@@ -9,6 +9,7 @@ import { migrateToLatest } from '../db/migrate';
 import { ConfigError, loadConfig, type Config } from '../lib/config';
 import { Helpdesk } from '../lib/helpdesk';
 import { loadSlaPolicy } from '../lib/sla-policy';
+import { loadTriageRules } from '../lib/triage/rules-file';
 import { openDatabase } from '../lib/dependencies';
 import { log } from '../lib/log';
 import { maskCredentials } from '../lib/mask-credentials';
@@ -27,6 +28,7 @@ let helpdesk: Helpdesk | undefined;
 async function main(): Promise<void> {
   const config = loadConfig();
   const slaPolicy = loadSlaPolicy();
+  const triageRules = loadTriageRules(config.triageRulesFile, slaPolicy);
   await checkTemplates(config.mail.templatesDir);
   mkdirSync(path.join(config.dataDir, 'logs'), { recursive: true });
   let stopping = false;
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   await migrate(config);
 
   installRuntime();
-  helpdesk = new Helpdesk({ config, slaPolicy, parts: { worker: true, intake: true, api: true } });
+  helpdesk = new Helpdesk({ config, slaPolicy, triageRules, parts: { worker: true, intake: true, api: true } });
   await helpdesk.start();
   if (stopping) return;
   console.log(banner(config, helpdesk.api!.url, temporalUi));

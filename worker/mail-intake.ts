@@ -12,6 +12,7 @@ import type { Database } from '../db/schema';
 import type { Config } from '../lib/config';
 import { log } from '../lib/log';
 import type { SlaPolicy } from '../workflows/sla/policy';
+import type { TriageRule } from '../lib/triage/rule';
 import { MailboxPoller, type MailboxPollerOptions } from './mailbox-poller';
 import { WORKFLOWS_PATH } from './ticket-worker';
 import { activityFailures } from './activity-failures';
@@ -24,6 +25,7 @@ export interface MailIntakeParts {
   temporal: Client;
   spamFilter: SpamFilter;
   slaPolicy: SlaPolicy;
+  triageRules?: readonly TriageRule[];
   /** A bundle made once (tests); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tuning for tests and the bench. */
@@ -48,6 +50,7 @@ function intakeDeps(parts: Omit<MailIntakeParts, 'connection' | 'workflowBundle'
     taskQueue: config.temporal.taskQueue,
     settings: { reopenWindowMs: config.reopenWindowMs, autoCloseAfterMs: config.autoCloseAfterMs },
     slaPolicy: parts.slaPolicy,
+    triageRules: parts.triageRules,
     spamFilter: parts.spamFilter,
     ours: { supportAddresses: [config.supportAddress], messageIdDomains: domain ? [domain] : [] },
     maxMessageBytes: config.maxMessageBytes,

@@ -6,6 +6,7 @@ import { createToken } from '../../api/tokens';
 import { loadConfig, type Config } from '../../lib/config';
 import { Helpdesk } from '../../lib/helpdesk';
 import { loadSlaPolicy } from '../../lib/sla-policy';
+import type { TriageRule } from '../../lib/triage/rule';
 import type { SlaPolicy } from '../../workflows/sla/policy';
 import type { Role, SupportLevel } from '../../workflows/ticket-types';
 import { connectTestDatabase } from './database';
@@ -29,7 +30,7 @@ let runtimeInstalled = false;
  * PostgreSQL: a database of its own, a worker on a task queue of its own, the
  * API on a free port, and a token for each kind of user.
  */
-export async function startTestStack(env: Record<string, string> = {}, slaPolicy: SlaPolicy = loadSlaPolicy()) {
+export async function startTestStack(env: Record<string, string> = {}, slaPolicy: SlaPolicy = loadSlaPolicy(), triageRules: readonly TriageRule[] = []) {
   if (!runtimeInstalled) {
     Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -48,6 +49,7 @@ export async function startTestStack(env: Record<string, string> = {}, slaPolicy
   const helpdesk = await new Helpdesk({
     config,
     slaPolicy,
+    triageRules,
     parts: { worker: true, intake: false, api: true },
     apiListen: { port: 0, host: '127.0.0.1' },
     workflowBundle: { code: inject('workflowBundle') },

@@ -105,7 +105,7 @@ function Clocks(props: TicketPageProps) {
 type ThreadItem = { at: string; article?: Article; event?: HistoryLine };
 
 /** History lines that are already visible as articles are left out, so the thread says each thing once. */
-const SHOWN_AS_EVENTS = new Set(['assignQueue', 'reviewMemo', 'changePriority', 'reassign', 'escalate', 'close', 'autoClose', 'markSpam', 'refused', 'sla_warning', 'mail_failed']);
+const SHOWN_AS_EVENTS = new Set(['assignQueue', 'reviewMemo', 'changePriority', 'reassign', 'escalate', 'close', 'autoClose', 'markSpam', 'refused', 'sla_warning', 'mail_failed', 'record_failed', 'triage']);
 
 function Thread(props: TicketPageProps) {
   const { t, data } = props;
@@ -201,8 +201,38 @@ function EventItem(props: TicketPageProps & { event: HistoryLine }) {
         <span class="who">{event.actor ?? ''}</span>
         <time datetime={new Date(event.at).toISOString()}>{formatDateTime(event.at, t.lang, props.timeZone)}</time>
       </header>
-      {words && <p>{words}</p>}
+      {event.kind === 'triage' ? <TriageWords t={t} detail={detail as unknown as TriageDetail} /> : words && <p>{words}</p>}
     </li>
+  );
+}
+
+/** A `triage` history line (lib/triage/record-triage.ts): which rule did what, and why it matched. */
+interface TriageDetail {
+  rule: number;
+  name?: string;
+  matched?: string[];
+  changes?: Array<{ field: 'queue' | 'priority' | 'account' | 'tags'; from?: string | null; to?: string; added?: string[] }>;
+  kept?: Array<{ field: 'queue' | 'priority' | 'account'; wanted: string; decidedBy?: number; senderAccount?: { id: string; name: string }; note?: string }>;
+  stopped?: boolean;
+}
+
+function TriageWords({ t, detail }: { t: Labels; detail: TriageDetail }) {
+  const w = t.triage;
+  const changes = (detail.changes ?? []).map((c) =>
+    c.field === 'tags' ? `${w.tags} + ${(c.added ?? []).join(', ')}` : `${w[c.field]} ${c.from ? `${c.from} ` : ''}→ ${c.to}`,
+  );
+  const kept = (detail.kept ?? []).map((k) => {
+    const because = k.decidedBy !== undefined ? w.decidedBy(k.decidedBy) : k.senderAccount ? w.senderAccount(k.senderAccount.id, k.senderAccount.name) : (k.note ?? '');
+    return `${w.notSet(w[k.field], k.wanted)}${because ? w.because(because) : ''}`;
+  });
+  const said = [...changes, ...kept, ...(detail.stopped ? [w.stop] : [])].join(w.separator) || w.nothing;
+  return (
+    <>
+      <p>
+        {w.rule(detail.rule, detail.name)}: {said}
+      </p>
+      {detail.matched?.length ? <p class="because">{w.matched}: {detail.matched.join(', ')}</p> : null}
+    </>
   );
 }
 
