@@ -6,18 +6,15 @@
 // Every test file shares the database: user names, subjects and addresses here
 // carry a random suffix, and lists are searched for this run's tickets only
 // where a test does not need a particular list.
-import { NativeConnection } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../api/tokens';
 import { createUser } from '../../db/users';
-import { loadSlaPolicy } from '../../lib/sla-policy';
-import { startMailIntake, type RunningMailIntake } from '../../worker/mail-intake';
 import type { Role, SupportLevel } from '../../workflows/ticket-types';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { MemorySpamFilter } from './mail-intake.support';
+import { startStackIntake, type StackIntake } from './mail-intake.support';
 
 const run = randomBytes(3).toString('hex');
 const PASSWORD = 'console test password';
@@ -28,24 +25,13 @@ const LIVE_MS = 10_000;
 
 let stack: TestStack;
 let browser: Browser;
-let connection: NativeConnection;
-let intake: RunningMailIntake;
+let intake: StackIntake;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack();
-  // Customers' replies come in through POST /api/intake/mail, which needs the intake's worker. Its spam filter
-  // is in memory, so this file neither reads nor trains the word list other files share.
-  connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  intake = await startMailIntake({
-    db: stack.db,
-    config: stack.config,
-    connection,
-    temporal: stack.temporal,
-    spamFilter: new MemorySpamFilter(),
-    slaPolicy: loadSlaPolicy(),
-    workflowBundle: { code: inject('workflowBundle') },
-  });
+  // Customers' replies come in through POST /api/intake/mail, which needs the intake's worker.
+  intake = await startStackIntake(stack);
   browser = await launchBrowser();
 }, 300_000);
 
@@ -53,7 +39,6 @@ afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});
   await browser?.close();
   await intake?.stop();
-  await connection?.close();
   await stack?.stop();
 });
 

@@ -2,38 +2,24 @@
 // posted to POST /api/intake/mail, decided by the intake workflow on Temporal, and
 // stored in PostgreSQL. Nothing may be lost: every mail that is not ignored becomes
 // a stored article that reads as its sender wrote it, with its files and problems.
-import { NativeConnection } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadSlaPolicy } from '../../lib/sla-policy';
-import { startMailIntake, type RunningMailIntake } from '../../worker/mail-intake';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, mismatches, type CorpusCase, type Reading } from '../fixtures/mail-corpus/corpus';
 import { startTestStack, type TestStack } from '../support/stack';
-import { MemorySpamFilter } from './mail-intake.support';
+import { startStackIntake, type StackIntake } from './mail-intake.support';
 
 let stack: TestStack;
-let connection: NativeConnection;
-let intake: RunningMailIntake;
+let intake: StackIntake;
 const run = randomBytes(4).toString('hex');
 
 beforeAll(async () => {
   stack = await startTestStack({ SUPPORT_ADDRESS: 'support@desk.test' });
-  connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   // The intake worker without a mailbox: mail comes in over the API only.
-  intake = await startMailIntake({
-    db: stack.db,
-    config: { ...stack.config, imapUrl: undefined },
-    connection,
-    temporal: stack.temporal,
-    spamFilter: new MemorySpamFilter(),
-    slaPolicy: loadSlaPolicy(),
-    workflowBundle: { code: inject('workflowBundle') },
-  });
+  intake = await startStackIntake(stack);
 }, 300_000);
 
 afterAll(async () => {
   await intake?.stop();
-  await connection?.close();
   await stack?.stop();
 });
 

@@ -12,7 +12,8 @@ import { tokenize } from '../../activities/spam/tokenize';
 import { loadSlaPolicy } from '../../lib/sla-policy';
 import { startGreenMail, type GreenMail } from '../../scripts/devstack/greenmail';
 import { freePort } from '../../scripts/devstack/ports';
-import { startMailIntake, type RunningMailIntake } from '../../worker/mail-intake';
+import type { TriageRule } from '../../lib/triage/rule';
+import { startMailIntake, type MailIntakeParts, type RunningMailIntake } from '../../worker/mail-intake';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 export const SUPPORT = 'support@desk.test';
@@ -39,6 +40,43 @@ export class MemorySpamFilter implements SpamFilter {
   }
 }
 
+/** The product's mail intake worker beside a test stack, as lib/helpdesk.ts starts it, on a connection of its own. */
+export interface StackIntake {
+  intake: RunningMailIntake;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the intake worker for `stack` with an in-memory spam filter (so the
+ * file neither reads nor trains the word list other files share). It watches
+ * the stack's IMAP_URL when `withPoller` and there is one; otherwise mail comes
+ * in over POST /api/intake/mail only.
+ */
+export async function startStackIntake(
+  stack: TestStack,
+  options: { withPoller?: boolean; spamFilter?: SpamFilter; triageRules?: readonly TriageRule[]; poller?: MailIntakeParts['poller'] } = {},
+): Promise<StackIntake> {
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const intake = await startMailIntake({
+    db: stack.db,
+    config: options.withPoller ? stack.config : { ...stack.config, imapUrl: undefined },
+    connection,
+    temporal: stack.temporal,
+    spamFilter: options.spamFilter ?? new MemorySpamFilter(),
+    slaPolicy: loadSlaPolicy(),
+    triageRules: options.triageRules,
+    workflowBundle: { code: inject('workflowBundle') },
+    poller: options.poller,
+  });
+  return {
+    intake,
+    async stop() {
+      await intake.stop();
+      await connection.close();
+    },
+  };
+}
+
 export interface IntakeEnv {
   greenMail: GreenMail;
   stack: TestStack;
@@ -57,18 +95,12 @@ export async function startIntakeEnv(options: { inProcess?: boolean } = {}): Pro
   const imapUrl = `${greenMail.imapUrlFor('support')}/INBOX`;
   const stack = await startTestStack({ IMAP_URL: imapUrl, SUPPORT_ADDRESS: SUPPORT, MAILING_LIST_ADDRESS: LIST, MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) });
   const spamFilter = new MemorySpamFilter();
-  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const startIntake = (withPoller = true) =>
-    startMailIntake({
-      db: stack.db,
-      config: withPoller ? stack.config : { ...stack.config, imapUrl: undefined },
-      connection,
-      temporal: stack.temporal,
-      spamFilter,
-      slaPolicy: loadSlaPolicy(),
-      workflowBundle: { code: inject('workflowBundle') },
-      poller: { sweepEveryMs: 2_000, intakeWaitMs: 20_000 },
-    });
+  const started: StackIntake[] = [];
+  const startIntake = async (withPoller = true) => {
+    const one = await startStackIntake(stack, { withPoller, spamFilter, poller: { sweepEveryMs: 2_000, intakeWaitMs: 20_000 } });
+    started.push(one);
+    return one.intake;
+  };
   const env: IntakeEnv = {
     greenMail,
     stack,
@@ -78,8 +110,7 @@ export async function startIntakeEnv(options: { inProcess?: boolean } = {}): Pro
     run: randomBytes(4).toString('hex'),
     startIntake,
     async stop() {
-      await env.intake?.stop();
-      await connection.close();
+      for (const one of started) await one.stop();
       await stack.stop();
       await greenMail.stop();
     },

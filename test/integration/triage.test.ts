@@ -3,27 +3,24 @@
 // channel rule likewise, each with `triage` lines on its history that a
 // retried opening does not repeat. The rules are loaded by the loader the
 // product's start uses (lib/run-process.ts), from the test fixture.
-import { NativeConnection } from '@temporalio/worker';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../db/accounts';
 import { ticketEventsOf } from '../../db/ticket-events';
 import { launchTicket, ticketWorkflowId, type TicketStarter } from '../../lib/open-ticket';
 import { loadSlaPolicy } from '../../lib/sla-policy';
 import { loadTriageRules } from '../../lib/triage/rules-file';
 import type { TriageRule } from '../../lib/triage/rule';
-import { startMailIntake, type RunningMailIntake } from '../../worker/mail-intake';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { MemorySpamFilter } from './mail-intake.support';
+import { startStackIntake, type StackIntake } from './mail-intake.support';
 
 const run = randomBytes(4).toString('hex');
 const DOMAIN = `triage-${run}.example`;
 let stack: TestStack;
-let connection: NativeConnection;
-let intake: RunningMailIntake;
+let intake: StackIntake;
 let accountId: string;
 
 // Filled once the stack's database has the account a rule names; the product
@@ -39,22 +36,11 @@ beforeAll(async () => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'triage-')), 'rules.json');
   writeFileSync(file, JSON.stringify(rules));
   triageRules.push(...loadTriageRules(file, loadSlaPolicy()));
-  connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  intake = await startMailIntake({
-    db: stack.db,
-    config: stack.config,
-    connection,
-    temporal: stack.temporal,
-    spamFilter: new MemorySpamFilter(),
-    slaPolicy: loadSlaPolicy(),
-    triageRules,
-    workflowBundle: { code: inject('workflowBundle') },
-  });
+  intake = await startStackIntake(stack, { triageRules });
 });
 
 afterAll(async () => {
   await intake?.stop();
-  await connection?.close();
   await stack?.stop();
 });
 
