@@ -19,13 +19,14 @@ export class TicketRun {
   readonly followUpArticles: Set<string>;
   readonly sla: TicketSla;
 
-  constructor(input: TicketWorkflowInput, nowMs: number) {
+  /** `slaStartMs`: when a new ticket's SLA clocks start (a continued run carries its clocks). */
+  constructor(input: TicketWorkflowInput, slaStartMs: number) {
     this.ticket = input.ticket;
     this.sequence = input.carried?.sequence ?? 0;
     this.version = input.carried?.version ?? 0;
     this.waitingSince = input.carried?.waitingSince;
     this.followUpArticles = new Set(input.carried?.followUpArticles ?? []);
-    this.sla = input.carried ? new TicketSla(input.carried.sla) : TicketSla.start(input.slaPolicy, input.ticket, nowMs);
+    this.sla = input.carried ? new TicketSla(input.carried.sla) : TicketSla.start(input.slaPolicy, input.ticket, slaStartMs);
   }
 
   /** What the next run starts from. */

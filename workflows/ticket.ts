@@ -53,7 +53,10 @@ export type TicketOutcome = { number: string; status: 'closed'; resolution?: str
 /** One support ticket, from the first contact until it has stayed closed for the reopen window. */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketOutcome> {
   const { settings } = input;
-  const run = new TicketRun(input, Date.now());
+  // The customer waits from when the ticket's workflow was started (the server's clock, moments after the
+  // ticket was written), not from its first task, which a busy worker may pick up seconds later.
+  const slaStartMs = patched('sla-from-workflow-start') ? workflowInfo().startTime.getTime() : Date.now();
+  const run = new TicketRun(input, slaStartMs);
   const { sla } = run;
   let recordedVersion = -1;
   const effects: Effect[] = [];

@@ -1,8 +1,12 @@
 // The SLA clocks on the real dev server with a policy counted in seconds on
 // the always-open calendar: a missed deadline escalates the ticket, and the
 // escalation shows in the API and in Temporal's visibility within seconds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Helpdesk } from '../../lib/helpdesk';
+import { openTicket as openTicketOn, ticketWorkflowId, type TicketStarter } from '../../lib/open-ticket';
 import { parsePolicy, type SlaPolicy } from '../../workflows/sla/policy';
+import type { ticketWorkflow } from '../../workflows/ticket';
+import { slaQuery } from '../../workflows/ticket-messages';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 // Long enough that the first look at the clocks comes before the deadline even on a loaded machine.
@@ -119,5 +123,30 @@ describe('SLA deadlines on the dev server', () => {
     expect(Object.keys(summary.open)).toEqual(['L1', 'L2', 'L3']);
     expect(Object.keys(summary.open.L1)).toEqual(['on_track', 'warning', 'breached', 'paused', 'met']);
     expect(summary.verdicts.byClock.firstResponse.breachRate).toBeGreaterThan(0);
+  });
+});
+
+describe('the first-response clock of a ticket no worker picks up at once', () => {
+  it('counts from when the ticket was started, not from when a worker first ran it', async () => {
+    // A task queue no worker polls yet: the ticket is written and its workflow started, then waits.
+    const taskQueue = `${stack.taskQueue}-late`;
+    const starter: TicketStarter = { db: stack.db, temporal: stack.temporal, taskQueue, settings: { reopenWindowMs: 60_000, autoCloseAfterMs: 60_000 }, slaPolicy: shortPolicy() };
+    const before = Date.now();
+    const ticket = await openTicketOn(starter, { customer: { email: 'late@example.jp' }, subject: 'SLA', body: '急ぎです', priority: 'P2', channel: 'phone' });
+    await new Promise((r) => setTimeout(r, 3000));
+    const late = await new Helpdesk({
+      config: { ...stack.config, temporal: { ...stack.config.temporal, taskQueue } },
+      slaPolicy: shortPolicy(),
+      parts: { worker: true, intake: false, api: false },
+      workflowBundle: { code: inject('workflowBundle') },
+    }).start();
+    try {
+      const report = await stack.temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(ticket.number)).query(slaQuery, {});
+      const firstResponse = report.clocks.find((c) => c.clock === 'firstResponse')!;
+      // 5 s from the start (plus the start call itself), not 5 s from the worker's first task 3 s later.
+      expect(Date.parse(firstResponse.dueAt!) - before).toBeLessThan(5000 + 1500);
+    } finally {
+      await late.stop();
+    }
   });
 });
