@@ -5,6 +5,7 @@ import { ticketWorkflowId } from '../lib/open-ticket';
 import {
   actionUpdate,
   customerFollowUpSignal,
+  customerFollowUpUpdate,
   slaQuery,
   ticketQuery,
   type ActionArgs,
@@ -15,6 +16,9 @@ import {
 } from '../workflows/ticket-messages';
 import { notFound, Problem, refused, unavailable } from './problem';
 import { isDatabaseDown, problemFromTemporal, TEMPORAL_CALL_MS, WorkflowCannotAnswer } from './temporal-errors';
+
+/** How long a follow-up waits for a worker's answer before it is signalled instead (the answer is then as last recorded). */
+const FOLLOW_UP_ANSWER_MS = 5000;
 
 /**
  * The API's way to a ticket's workflow: every call has a deadline, and every
@@ -67,29 +71,26 @@ export class TicketGateway {
   }
 
   /**
-   * Signals a follow-up (Temporal keeps it even while no worker runs), then
-   * waits briefly until the ticket shows it, so the answer is current. When the
-   * workflow cannot answer in time, the ticket as last recorded is the answer:
-   * the follow-up is safe in Temporal either way.
+   * Adds a follow-up in one round trip: an update that answers the ticket as
+   * it now stands. When no worker answers in time (or one from before the
+   * update existed refuses it), the follow-up is signalled instead, which
+   * Temporal keeps until a worker runs, and the answer is the ticket as last
+   * recorded. The workflow counts one article once, however it arrives.
    */
   async followUp(number: string, followUp: CustomerFollowUp, before: TicketView): Promise<{ ticket: TicketView; current: boolean } | 'workflow-gone'> {
+    try {
+      const ticket = await this.call(number, () => this.handle(number).executeUpdate(customerFollowUpUpdate, { args: [followUp] }), FOLLOW_UP_ANSWER_MS);
+      return { ticket, current: true };
+    } catch (error) {
+      if (error instanceof Problem && error.status === 404) return 'workflow-gone';
+    }
     try {
       await this.call(number, () => this.handle(number).signal(customerFollowUpSignal, followUp));
     } catch (error) {
       if (error instanceof Problem && error.status === 404) return 'workflow-gone';
       throw error;
     }
-    const until = Date.now() + 5000;
-    try {
-      for (;;) {
-        const now = await this.call(number, () => this.handle(number).query(ticketQuery));
-        if (now.counts.followUps > before.counts.followUps || Date.now() > until) return { ticket: now, current: true };
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    } catch (error) {
-      if (error instanceof Problem && error.status === 503) return { ticket: before, current: false };
-      throw error;
-    }
+    return { ticket: before, current: false };
   }
 
   async storedView(number: string): Promise<TicketView> {
@@ -103,9 +104,9 @@ export class TicketGateway {
     return row.state;
   }
 
-  private async call<T>(number: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(number: string, fn: () => Promise<T>, withinMs = TEMPORAL_CALL_MS): Promise<T> {
     try {
-      return await this.temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_MS, fn);
+      return await this.temporal.connection.withDeadline(Date.now() + withinMs, fn);
     } catch (error) {
       throw problemFromTemporal(error, number) ?? error;
     }

@@ -99,6 +99,12 @@ export interface CustomerFollowUp {
 
 /** Never refused: the intake must always be able to record what the customer said. */
 export const customerFollowUpSignal = defineSignal<[CustomerFollowUp]>('customerFollowUp');
+/**
+ * The same follow-up, answered with the ticket as it now stands: the API's one
+ * round trip. It needs a running worker; the signal does not, and is the API's
+ * fallback. Either delivery of one article counts once.
+ */
+export const customerFollowUpUpdate = defineUpdate<TicketView, [CustomerFollowUp]>('customerFollowUpWithAnswer');
 
 export const ticketQuery = defineQuery<TicketView>('ticket');
 /**

@@ -21,7 +21,9 @@ import {
   actionSignal,
   actionUpdate,
   customerFollowUpSignal,
+  customerFollowUpUpdate,
   slaQuery,
+  type CustomerFollowUp,
   ticketQuery,
   type AgentCommand,
   type TicketView,
@@ -144,7 +146,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     });
   }
 
-  setHandler(customerFollowUpSignal, ({ articleId, channel }) => {
+  const takeFollowUp = ({ articleId, channel }: CustomerFollowUp) => {
     if (run.followUpArticles.has(articleId)) return;
     run.followUpArticles.add(articleId);
     const command: TicketCommand = { type: 'customerFollowUp', articleId, channel };
@@ -152,7 +154,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     // The rules never refuse a follow-up; should they ever, it is still on record as refused.
     if (decision.ok) apply(command, decision.state, decision.note);
     else refuse(command, decision.reason);
-  });
+  };
+  setHandler(customerFollowUpSignal, takeFollowUp);
+  setHandler(
+    customerFollowUpUpdate,
+    (followUp) => {
+      takeFollowUp(followUp);
+      return view();
+    },
+    { description: "Adds the customer's follow-up (once per article) and answers the ticket as it now stands" },
+  );
 
   setHandler(ticketQuery, view);
   setHandler(slaQuery, (asOf) => sla.report(run.ticket, asOf?.now ? Math.max(Date.parse(asOf.now), Date.now()) : Date.now()));

@@ -1,6 +1,8 @@
 // The support desk's way of working, over HTTP with real tokens, on a real
 // Temporal server and PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Helpdesk } from '../../lib/helpdesk';
+import { openTicket as openTicketOn } from '../../lib/open-ticket';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -124,6 +126,46 @@ describe('the ticket lifecycle over HTTP', () => {
     expect(call.body.counts.phoneCalls).toBe(1);
     const spam = await stack.call('dave', 'POST', `${path}/spam`, {});
     expect(spam.body).toMatchObject({ status: 'closed', spam: true });
+  });
+});
+
+describe("a customer's follow-up over the API", () => {
+  it('answers in one round trip with the ticket showing it; without a worker, 202 and the follow-up kept and counted once', async () => {
+    const number = await openTicket();
+    const path = `/api/tickets/${number}`;
+    const started = Date.now();
+    const answered = await stack.call('alice', 'POST', `${path}/follow-ups`, { channel: 'phone', body: '追加の情報です' });
+    expect(answered.status).toBe(200);
+    expect(answered.body.counts.followUps).toBe(1);
+    console.log(`follow-up: answered with the ticket in ${Date.now() - started} ms`);
+
+    // A ticket whose task queue no worker polls: the answer is the ticket as last recorded, and the follow-up waits in Temporal.
+    const taskQueue = `${stack.taskQueue}-idle`;
+    const idle = await openTicketOn(
+      { db: stack.db, temporal: stack.temporal, taskQueue, settings: { reopenWindowMs: 60_000, autoCloseAfterMs: 60_000 }, slaPolicy: stack.slaPolicy },
+      { customer: { email: 'idle@example.jp' }, subject: '件名', body: '本文', priority: 'P3', channel: 'phone' },
+    );
+    const waiting = await stack.call('alice', 'POST', `/api/tickets/${idle.number}/follow-ups`, { channel: 'phone', body: '聞こえますか' });
+    expect(waiting.status).toBe(202);
+    expect(waiting.body.counts.followUps).toBe(0);
+    const worker = await new Helpdesk({
+      config: { ...stack.config, temporal: { ...stack.config.temporal, taskQueue } },
+      slaPolicy: stack.slaPolicy,
+      parts: { worker: true, intake: false, api: false },
+      workflowBundle: { code: inject('workflowBundle') },
+    }).start();
+    try {
+      // Delivered twice (the update that timed out, then the signal): counted once.
+      const seen = await eventually(async () => {
+        const { body } = await stack.call('alice', 'GET', `/api/tickets/${idle.number}`);
+        return body.counts.followUps >= 1 ? body : undefined;
+      }, 15_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await stack.call('alice', 'GET', `/api/tickets/${idle.number}`)).body.counts.followUps).toBe(1);
+      expect(seen.status).toBe('new');
+    } finally {
+      await worker.stop();
+    }
   });
 });
 

@@ -85,6 +85,7 @@ export async function startTestStack(env: Record<string, string> = {}, slaPolicy
   return {
     db: database.db,
     config,
+    slaPolicy,
     taskQueue,
     temporal,
     worker: helpdesk.worker!,
