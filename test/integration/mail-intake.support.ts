@@ -160,9 +160,9 @@ export function withMessageId(raw: Buffer, messageId: string): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
-/** A second IMAP session, as an agent's mail client: counts and moves messages. */
-export async function mailboxClient(greenMail: GreenMail): Promise<ImapFlow> {
-  const url = new URL(greenMail.imapUrlFor('support'));
+/** A second IMAP session, as an agent's (or a customer's) mail client: counts and moves messages. */
+export async function mailboxClient(greenMail: GreenMail, login = 'support'): Promise<ImapFlow> {
+  const url = new URL(greenMail.imapUrlFor(login));
   const client = new ImapFlow({
     host: url.hostname,
     port: Number(url.port),
