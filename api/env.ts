@@ -27,6 +27,8 @@ export type ApiEnv = {
     ip?: string;
     action?: string;
     ticketNumber?: string;
+    /** Set for a request with an Idempotency-Key (api/idempotency.ts): what the articles it stores remember. */
+    requestKey?: string;
     /** A console page's signed-in session (web/session.ts). */
     session?: { id: string; actor: Actor; csrfToken: string };
   };

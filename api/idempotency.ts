@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import type { ApiEnv } from './env';
 import { log } from '../lib/log';
 import type { Actor } from '../workflows/ticket-types';
 import { badRequest, Problem, problemResponse } from './problem';
@@ -37,7 +38,7 @@ export class IdempotencyKeys {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  async run(c: Context, actor: Actor, work: () => Promise<Response>): Promise<Response> {
+  async run(c: Context<ApiEnv>, actor: Actor, work: () => Promise<Response>): Promise<Response> {
     const key = c.req.header('idempotency-key');
     if ((c.req.method !== 'POST' && c.req.method !== 'PATCH') || key === undefined) return work();
     const problem = key === '' ? 'must not be empty' : key.length > 200 ? 'at most 200 characters' : stringProblem(key);
@@ -45,6 +46,8 @@ export class IdempotencyKeys {
     const request = `${c.req.method} ${c.req.path}`;
     const hash = createHash('sha256').update(`${request}\n`).update(new Uint8Array(await c.req.arrayBuffer())).digest('hex');
     this.sweep();
+    // A retry after a 5xx runs the work again: an article it stores is found by this, not stored twice.
+    c.set('requestKey', `request:${createHash('sha256').update(`${actor.user}\n${key}\n${hash}`).digest('hex')}`);
 
     if (!(await this.claim(actor.user, key, request, hash))) return this.replay(actor.user, key, request, hash);
     let response: Response;

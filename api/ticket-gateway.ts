@@ -34,9 +34,10 @@ export class TicketGateway {
     return this.temporal.workflow.getHandle(ticketWorkflowId(number));
   }
 
-  async act<A extends AgentAction>(number: string, action: A, args: ActionArgs<A>): Promise<TicketView> {
+  /** `updateId`: the same id twice is one change, its first answer given again (Temporal keeps it for the run). */
+  async act<A extends AgentAction>(number: string, action: A, args: ActionArgs<A>, updateId?: string): Promise<TicketView> {
     try {
-      return await this.call(number, () => this.handle(number).executeUpdate(actionUpdate(action), { args: [args] }));
+      return await this.call(number, () => this.handle(number).executeUpdate(actionUpdate(action), { args: [args], ...(updateId ? { updateId } : {}) }));
     } catch (error) {
       if (!(error instanceof Problem) || error.status !== 404) throw error;
       // The workflow ends once a closed ticket's reopen window has passed; the ticket itself remains.

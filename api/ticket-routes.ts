@@ -31,11 +31,13 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
     article: { kind: ArticleKind; body: string; direction: 'inbound' | 'outbound' | 'internal'; channel: string },
     action: A,
     args: (articleId: string) => ActionArgs<A>,
+    requestKey?: string,
   ): Promise<{ articleId: string; ticket: TicketView }> {
     await tickets.storedView(number);
-    const articleId = await storeArticle(deps.db, { ticketNumber: number, author: actor.user, ...article }).catch(rethrowDatabase);
+    // A retried request (same Idempotency-Key) finds its article, and its update (one per article) is answered once by Temporal.
+    const articleId = await storeArticle(deps.db, { ticketNumber: number, author: actor.user, ...article, requestKey }).catch(rethrowDatabase);
     try {
-      return { articleId, ticket: await tickets.act(number, action, args(articleId)) };
+      return { articleId, ticket: await tickets.act(number, action, args(articleId), `article-${articleId}`) };
     } catch (error) {
       if (error instanceof Problem && error.status === 409) {
         // The refusal is what the caller must hear, even if noting it on the article fails.
@@ -142,7 +144,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
     async ({ c, actor, body, params }) => {
       const number = params.number;
       const memo = { kind: 'memo' as const, body: body.body, direction: 'internal' as const, channel: 'web' };
-      const { articleId, ticket } = await withArticle(number, actor, memo, 'draftMemo', (articleId) => ({ actor, articleId }));
+      const { articleId, ticket } = await withArticle(number, actor, memo, 'draftMemo', (articleId) => ({ actor, articleId }), c.get('requestKey'));
       return c.json({ memoId: articleId, ...ticket });
     },
   );
@@ -152,7 +154,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
     async ({ c, actor, body, params }) => {
       const number = params.number;
       const call = { kind: 'phone_call' as const, body: body.body, direction: body.direction, channel: 'phone' };
-      const { ticket, articleId } = await withArticle(number, actor, call, 'logPhoneCall', (articleId) => ({ actor, direction: body.direction, articleId }));
+      const { ticket, articleId } = await withArticle(number, actor, call, 'logPhoneCall', (articleId) => ({ actor, direction: body.direction, articleId }), c.get('requestKey'));
       return json(c, shownTo(actor, ticket, articleId));
     },
   );
@@ -174,6 +176,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
         author: actor.user,
         body: body.body,
         fromAddress: old.customer.email,
+        requestKey: c.get('requestKey'),
       }).catch(rethrowDatabase);
       // Closed longer than the reopen window: the follow-up starts a new ticket that refers to the old one.
       // (Checked here too, not only by the workflow ending: its timer may not have fired yet.)

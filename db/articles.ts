@@ -11,10 +11,19 @@ export interface NewArticle {
   subject?: string;
   body: string;
   fromAddress?: string;
+  /** The storing request's key (from its Idempotency-Key, kept in the articles' idempotency_key): a retry of that request gets the same article back. */
+  requestKey?: string;
 }
 
-/** Stores an article before anything refers to it: the workflow only ever gets its id. */
+/**
+ * Stores an article before anything refers to it: the workflow only ever gets its id.
+ * With a request key, a second store of the same request answers the first article's id.
+ */
 export async function storeArticle(db: Kysely<Database>, article: NewArticle): Promise<string> {
+  if (article.requestKey) {
+    const earlier = await db.selectFrom('articles').select('id').where('idempotency_key', '=', article.requestKey).executeTakeFirst();
+    if (earlier) return earlier.id;
+  }
   const row = await db
     .insertInto('articles')
     .values({
@@ -26,10 +35,13 @@ export async function storeArticle(db: Kysely<Database>, article: NewArticle): P
       subject: article.subject ?? null,
       body: article.body,
       from_address: article.fromAddress ?? null,
+      idempotency_key: article.requestKey ?? null,
     })
+    // Two retries at once: the loser finds the winner's row.
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .executeTakeFirst();
+  return row?.id ?? (await db.selectFrom('articles').select('id').where('idempotency_key', '=', article.requestKey!).executeTakeFirstOrThrow()).id;
 }
 
 /** A ticket's articles in order; with `page`, at most `limit` of them after the article `after`. */

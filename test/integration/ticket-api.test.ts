@@ -195,6 +195,47 @@ describe('retries with an Idempotency-Key', () => {
     });
     expect(elsewhere.status).toBe(409);
   });
+
+  it('a memo retried after a 503 (no worker answered) is stored once and drafted once', async () => {
+    // A ticket on a task queue whose worker can be stopped and started again.
+    const taskQueue = `${stack.taskQueue}-memo`;
+    const ticket = await openTicketOn(
+      { db: stack.db, temporal: stack.temporal, taskQueue, settings: { reopenWindowMs: 60_000, autoCloseAfterMs: 60_000 }, slaPolicy: stack.slaPolicy },
+      { customer: { email: 'memo-retry@example.jp' }, subject: '件名', body: '本文', priority: 'P3', channel: 'phone' },
+    );
+    const path = `/api/tickets/${ticket.number}`;
+    const worker = () =>
+      new Helpdesk({
+        config: { ...stack.config, temporal: { ...stack.config.temporal, taskQueue } },
+        slaPolicy: stack.slaPolicy,
+        parts: { worker: true, intake: false, api: false },
+        workflowBundle: { code: inject('workflowBundle') },
+      }).start();
+    const first = await worker();
+    await stack.call('alice', 'POST', `${path}/queue`, { queue: 'maintenance-support' });
+    expect((await stack.call('alice', 'POST', `${path}/acknowledge`, {})).body.status).toBe('in_progress');
+    await first.stop();
+
+    const memo = () =>
+      fetch(`${stack.apiUrl}${path}/memos`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.tokens.alice}`, 'content-type': 'application/json', 'idempotency-key': `memo-${ticket.number}` },
+        body: JSON.stringify({ body: '再起動をお試しください。' }),
+      });
+    expect((await memo()).status).toBe(503);
+    const second = await worker();
+    try {
+      const retried = await memo();
+      expect(retried.status).toBe(200);
+      const answer = (await retried.json()) as { memoId: string; status: string; memos: { id: string }[] };
+      expect(answer.status).toBe('in_review');
+      expect(answer.memos.map((m) => m.id)).toEqual([answer.memoId]);
+      const stored = await stack.db.selectFrom('articles').select('id').where('ticket_number', '=', ticket.number).where('kind', '=', 'memo').execute();
+      expect(stored.map((a) => a.id)).toEqual([answer.memoId]);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
 });
 
 describe('errors are problem details', () => {
