@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { slaAlarms } from '../lib/metrics/desk-metrics';
 import type { SlaEventRecord } from '../workflows/ticket-effects';
 
 /** SLA verdicts for managers' breach and met rates; one row per key however often retried. */
 export function slaRecordActivities(db: Kysely<Database>) {
   return {
     async recordSlaEvent(event: SlaEventRecord & { key: string; number: string }): Promise<void> {
-      await db
+      const inserted = await db
         .insertInto('sla_events')
         .values({
           event_key: event.key,
@@ -20,7 +21,13 @@ export function slaRecordActivities(db: Kysely<Database>) {
           level_to: event.levelTo ?? null,
         })
         .onConflict((oc) => oc.column('event_key').doNothing())
-        .execute();
+        // The ticket's level with the row, in one statement; a warning carries none of its own.
+        .returning((eb) => eb.selectFrom('tickets').select('support_level').where('number', '=', event.number).as('level'))
+        .executeTakeFirst();
+      // Counted once: a retry meets the row of the first time and inserts nothing.
+      if (inserted && (event.kind === 'warning' || event.kind === 'breach')) {
+        slaAlarms.inc({ kind: event.kind, level: event.levelFrom ?? inserted.level ?? 'unknown' });
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { TicketStarter } from '../lib/open-ticket';
 import { log } from '../lib/log';
 import { auditLog } from './audit';
+import { metricsEndpoint, requestMetrics } from './metrics-middleware';
 import type { ApiDeps, ApiEnv } from './env';
 import { bearerAuth, clientAddress, ipAllowlist } from './guards';
 import { IdempotencyKeys } from './idempotency';
@@ -60,8 +61,12 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   });
   app.notFound((c) => problemResponse(c, new Problem(404, 'Not found', `no route for ${c.req.method} ${c.req.path}`)));
 
-  // Who is calling (TRUSTED_PROXIES decide whether X-Forwarded-For counts), for the allowlist and the audit log.
+  // First, so that every answer is counted, refusals included.
+  app.use('*', requestMetrics());
+  // Who is calling (TRUSTED_PROXIES decide whether X-Forwarded-For counts), for the allowlists and the audit log.
   app.use('*', clientAddress(deps.config.trustedProxies));
+  // Before the audit log and API_ALLOWED_IPS: /metrics has its own list, METRICS_ALLOWED_IPS (see api/metrics-middleware.ts).
+  app.get('/metrics', metricsEndpoint(deps.config.metrics.allowedIps));
   // The console audits its own sign-ins; its actions are audited as the API requests they make.
   app.use('/api/*', auditLog(deps.db));
   app.use('*', ipAllowlist(deps.config.allowedIps));

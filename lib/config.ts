@@ -54,6 +54,17 @@ export interface Config {
     /** For a message ISO-2022-JP cannot carry (①, 髙, emoji): UTF-8, or CP50220 labelled ISO-2022-JP. */
     charsetFallback: 'utf-8' | 'iso-2022-jp-ms';
   };
+  /** Prometheus metrics (README "Metrics"). */
+  metrics: {
+    /** METRICS_PORT: a process running the worker serves /metrics here; unset: it serves none (the API has its own /metrics). */
+    port?: number;
+    /** METRICS_HOST: the address the worker's metrics server and the SDK's (temporalPort) listen on; an IP address, default 127.0.0.1. */
+    host: string;
+    /** METRICS_ALLOWED_IPS: who may read /metrics, in the API and the worker alike; default loopback only. */
+    allowedIps: string[];
+    /** TEMPORAL_METRICS_PORT: the Temporal SDK's own Prometheus exporter (worker and connection metrics); unset: off. */
+    temporalPort?: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -90,7 +101,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       charset: choiceSetting(env, 'MAIL_CHARSET', ['iso-2022-jp', 'utf-8'] as const, 'iso-2022-jp'),
       charsetFallback: choiceSetting(env, 'MAIL_CHARSET_FALLBACK', ['utf-8', 'iso-2022-jp-ms'] as const, 'utf-8'),
     },
+    metrics: metricsSettings(env),
   };
+}
+
+/** Loopback only: a scraper elsewhere is let in by name (METRICS_ALLOWED_IPS), never by default. */
+const METRICS_DEFAULT_ALLOWED = ['127.0.0.0/8', '::1'];
+
+function metricsSettings(env: NodeJS.ProcessEnv): Config['metrics'] {
+  const port = optionalPortSetting(env, 'METRICS_PORT');
+  const temporalPort = optionalPortSetting(env, 'TEMPORAL_METRICS_PORT');
+  // Both listen on METRICS_HOST in the same process: one of them could never start.
+  if (port !== undefined && port === temporalPort) throw new ConfigError(`METRICS_PORT and TEMPORAL_METRICS_PORT are both ${port}: give them different ports`);
+  const host = env.METRICS_HOST || '127.0.0.1';
+  // An address, not a host name: the SDK's exporter takes a socket address ("127.0.0.1:9465") only.
+  if (isIP(host) === 0) throw new ConfigError(`METRICS_HOST=${host} is not an IP address (like 127.0.0.1, 0.0.0.0 or ::1; host names are not allowed)`);
+  return { port, host, allowedIps: cidrListSetting(env, 'METRICS_ALLOWED_IPS') ?? METRICS_DEFAULT_ALLOWED, temporalPort };
 }
 
 /** The role and database of the embedded PostgreSQL that `npm start` runs when DATABASE_URL is unset. */
@@ -116,6 +142,12 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): num
     throw new ConfigError(`${name}=${raw} is not a port number`);
   }
   return value;
+}
+
+/** A port that may be left unset (the part it is for then does not run). */
+function optionalPortSetting(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : intSetting(env, name, 0);
 }
 
 /**

@@ -18,6 +18,7 @@ import type { TriageRule } from './triage/rule';
 import { databaseUrlOf, type Config } from './config';
 import { openDatabase, openTemporalClient, openWorkerConnection } from './dependencies';
 import { log } from './log';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 
 export interface HelpdeskOptions {
   config: Config;
@@ -41,9 +42,10 @@ export interface HelpdeskOptions {
  * The order parts stop in: the mail poller first (a mail it is taking in is
  * finished and moved, or left in INBOX), then the ticket worker (activities in
  * flight finish or are handed back), the API (requests in flight finish), and
- * only then what they all use: Temporal connections and database pools.
+ * only then what they all use: Temporal connections and database pools. The
+ * metrics server goes last: it uses nothing, and shows the stop to the end.
  */
-const STOP_ORDER = ['mail intake', 'ticket worker', 'API', 'live changes', 'Temporal client', 'API database pool', 'spam filter', 'worker connection', 'database pool'] as const;
+const STOP_ORDER = ['mail intake', 'ticket worker', 'API', 'live changes', 'Temporal client', 'API database pool', 'spam filter', 'worker connection', 'database pool', 'metrics server'] as const;
 type PartName = (typeof STOP_ORDER)[number];
 
 export class Helpdesk {
@@ -53,6 +55,7 @@ export class Helpdesk {
   worker?: Worker;
   intake?: RunningMailIntake;
   spamFilter?: OpenSpamFilter;
+  metrics?: MetricsServer;
   /** Settles when the ticket worker stops, by shutdown or by a fatal error. */
   workerDone: Promise<void> = Promise.resolve();
 
@@ -64,6 +67,9 @@ export class Helpdesk {
   /** Starts the parts; when stop() is called meanwhile, it returns early with what has started stopped. */
   async start(): Promise<this> {
     const { config, parts } = this.options;
+    // First: a busy METRICS_PORT stops the start before anything runs.
+    if ((parts.worker || parts.intake) && config.metrics.port !== undefined) await this.startMetricsServer(config.metrics.port);
+    if (this.stopping) return this;
     this.db = await openDatabase(config);
     this.running('database pool', () => this.db!.destroy());
     if (this.stopping) return this;
@@ -128,6 +134,14 @@ export class Helpdesk {
     this.worker = worker;
     this.workerDone = worker.run();
     this.running('ticket worker', async () => (worker.shutdown(), this.workerDone));
+  }
+
+  /** A worker's /metrics (METRICS_PORT); the API answers /metrics on its own port. */
+  private async startMetricsServer(port: number): Promise<void> {
+    const { host, allowedIps } = this.options.config.metrics;
+    this.metrics = await startMetricsServer({ port, host, allowedIps });
+    this.running('metrics server', () => this.metrics!.close());
+    log.info({ url: this.metrics.url }, 'metrics served');
   }
 
   private async startApi(): Promise<void> {

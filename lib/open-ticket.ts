@@ -9,6 +9,7 @@ import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import type { NewTicketInit } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
+import { ticketsOpened } from './metrics/desk-metrics';
 import { triageOnArrival } from './triage/on-arrival';
 import type { TriageRule } from './triage/rule';
 import { recordTriage } from './triage/record-triage';
@@ -125,6 +126,8 @@ export async function launchTicket(starter: TicketStarter, firstArticleId: strin
       // The Temporal UI's workflow list then reads like a ticket list; the workflow keeps its current details itself.
       ...ticketStaticDisplay(ticket),
     });
+    // Here only: a repeated launch that finds the workflow started is the same ticket.
+    ticketsOpened.inc({ channel: ticket.channel });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }

@@ -3,6 +3,7 @@
 
 import type { Kysely } from 'kysely';
 import type { Database, IntakeMessagesTable } from '../../db/schema';
+import { intakeLag, mailsTakenIn } from '../../lib/metrics/desk-metrics';
 import { storableText } from '../mail/storable-text';
 import { mailIdentity } from './intake-key';
 import type { IntakeResult } from '../../workflows/mail-intake-types';
@@ -82,7 +83,7 @@ export async function keepRawMail(
 }
 
 export async function recordIntakeOutcome(db: Kysely<Database>, intakeKey: string, result: IntakeResult): Promise<void> {
-  await db
+  const recorded = await db
     .updateTable('intake_messages')
     .set({
       outcome: result.outcome,
@@ -95,7 +96,16 @@ export async function recordIntakeOutcome(db: Kysely<Database>, intakeKey: strin
       decided_at: new Date(),
     })
     .where('intake_key', '=', intakeKey)
-    .execute();
+    // A subquery in RETURNING reads the row as it was before this UPDATE: the outcome a retry finds already recorded.
+    .returning((eb) => ['received_at', 'decided_at', eb.selectFrom('intake_messages as earlier').select('earlier.outcome').where('earlier.intake_key', '=', intakeKey).as('earlier_outcome')])
+    .executeTakeFirst();
+  if (recorded && !recorded.earlier_outcome) countIntake(result.outcome, recorded.received_at, recorded.decided_at);
+}
+
+/** Once per mail: a retried recording (the activity ran again) counts nothing. */
+function countIntake(outcome: IntakeResult['outcome'], receivedAt: Date, decidedAt: Date | null): void {
+  mailsTakenIn.inc({ outcome });
+  if ((outcome === 'ticket' || outcome === 'follow-up') && decidedAt) intakeLag.observe(Math.max(0, (decidedAt.getTime() - receivedAt.getTime()) / 1000));
 }
 
 /** The result the intake recorded for a mail it has finished. */

@@ -32,6 +32,7 @@ import type { CharsetSetting } from '../mail/iso-2022-jp';
 import { isDeliverable } from '../mail/mail-addresses';
 import { composeMessage, isMessageId, type Mailbox, type OutgoingMail } from './compose-message';
 import { classifySendError, type MailTransport } from './mail-transport';
+import { mailsFailed, mailsSent } from '../../lib/metrics/desk-metrics';
 import type { OutboundMailSettings } from './settings';
 
 /**
@@ -76,11 +77,14 @@ export function articleMailSender(db: Kysely<Database>, desk: DeskAddresses, set
 
     try {
       const delivery = await transport.send({ raw: claimed.raw, envelope: { from: claimed.envelope_from, to: claimed.envelope_to }, name: outboxFileName(claimed) });
-      return await markSent(claimed, delivery.response, delivery.rejected);
+      const sent = await markSent(claimed, delivery.response, delivery.rejected);
+      if (sent.sentNow) mailsSent.inc();
+      return sent;
     } catch (error) {
       const { kind, reason, responseCode } = classifySendError(error);
       if (kind === 'permanent') {
         await markFailed(claimed, reason, responseCode);
+        mailsFailed.inc({ kind: 'refused' });
         throw permanentFailure(claimed, reason);
       }
       // 'unknown': the row stays 'sending'; the retry resends after the lease (see the top of this file).
@@ -123,10 +127,12 @@ export function articleMailSender(db: Kysely<Database>, desk: DeskAddresses, set
     };
     const values = outboxRowFor(articleId, outgoing, settings.charset);
 
+    let won = false;
     await db.transaction().execute(async (tx) => {
       const inserted = await tx.insertInto('outbound_mail').values(values).onConflict((oc) => oc.column('article_id').doNothing()).returning('article_id').executeTakeFirst();
       // Only the attempt whose row won writes the threading onto the article, so article and bytes agree.
       if (!inserted) return;
+      won = true;
       await tx
         .updateTable('articles')
         .set({ message_id: messageId, in_reply_to: thread?.messageId ?? null, references: thread?.references ?? null })
@@ -134,6 +140,8 @@ export function articleMailSender(db: Kysely<Database>, desk: DeskAddresses, set
         .execute();
       if (values.state === 'failed') await insertEvent(tx, values, 'mail_failed', failureDetail(values, values.last_error ?? ''));
     });
+    // Counted once, by the attempt whose failed row was committed; retries find it 'failed' and count nothing.
+    if (won && values.state === 'failed') mailsFailed.inc({ kind: 'unsendable' });
     const row = (await outboxRow(articleId))!;
     if (row.state === 'failed') throw permanentFailure(row, row.last_error ?? 'cannot compose the mail');
     return row;
