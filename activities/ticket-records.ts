@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { markArticleRefused } from '../db/articles';
 import type { Database } from '../db/schema';
+import { indexClosedTicket } from '../lib/similar/indexing';
 import type { TicketView } from '../workflows/ticket-messages';
 
 export interface TicketEvent {
@@ -45,6 +46,8 @@ export function ticketRecordActivities(db: Kysely<Database>) {
         .values(row)
         .onConflict((oc) => oc.column('number').doUpdateSet(changes).where('tickets.version', '<', version))
         .execute();
+      // Closed: offered from now on as a similar past ticket (idempotent: indexes what the read model now says).
+      if (view.status === 'closed') await indexClosedTicket(db, view.number);
     },
 
     async recordTicketEvent(event: TicketEvent): Promise<void> {

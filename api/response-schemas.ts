@@ -134,3 +134,17 @@ export const auditEntries = z.looseObject({
     }),
   ),
 });
+
+/** db/similar-tickets.ts similarTickets: closed tickets like this one, best first. */
+export const similarTickets = z.looseObject({
+  similar: z.array(
+    z.looseObject({
+      number: z.string().regex(/^\d+$/),
+      subject: z.string(),
+      score: z.number(),
+      terms: z.array(z.string()),
+      closedAt: isoTime.nullable(),
+      resolution: z.string().nullable(),
+    }),
+  ),
+});

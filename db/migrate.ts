@@ -12,6 +12,7 @@ import * as ticketNextDue from './migrations/0010_ticket_next_due';
 import * as customers from './migrations/0011_customers';
 import * as idempotencyRequestHash from './migrations/0012_idempotency_request_hash';
 import * as portal from './migrations/0013_portal';
+import * as similarTickets from './migrations/0014_similar_tickets';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0011_customers': customers,
   '0012_idempotency_request_hash': idempotencyRequestHash,
   '0013_portal': portal,
+  '0014_similar_tickets': similarTickets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -33,6 +33,9 @@ export interface Database {
   portal_links: PortalLinksTable;
   portal_sessions: PortalSessionsTable;
   portal_link_requests: PortalLinkRequestsTable;
+  similar_ticket_terms: SimilarTicketTermsTable;
+  similar_term_counts: SimilarTermCountsTable;
+  similar_totals: SimilarTotalsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -419,4 +422,25 @@ export interface PortalLinkRequestsTable {
   address: string;
   ip: string | null;
   at: CreatedAt;
+}
+
+/** A closed ticket's terms for "similar past tickets" (lib/similar/terms.ts), GIN-indexed. */
+export interface SimilarTicketTermsTable {
+  ticket_number: string;
+  terms: string[];
+  term_count: number;
+  indexed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** How many indexed tickets hold each term: the document frequency BM25 weighs a term by. */
+export interface SimilarTermCountsTable {
+  term: string;
+  tickets: number;
+}
+
+/** One row (id 1): how many tickets are indexed and their terms in all, for idf and the average length. */
+export interface SimilarTotalsTable {
+  id: ColumnType<number, number | undefined, never>;
+  tickets: ColumnType<string, string | number | undefined, string | number>;
+  term_count: ColumnType<string, string | number | undefined, string | number>;
 }

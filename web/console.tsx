@@ -9,6 +9,7 @@ import type { ApiDeps, ApiEnv } from '../api/env';
 import { TicketGateway } from '../api/ticket-gateway';
 import { ANONYMOUS_REFUSAL_EVERY_MS, auditSignIn } from '../api/audit';
 import { articlesOf } from '../db/articles';
+import { similarTickets } from '../db/similar-tickets';
 import { outboundMailOf, ticketEventsOf } from '../db/ticket-events';
 import { ticketList, ticketListCounts, TICKET_LISTS, type TicketList } from '../db/ticket-lists';
 import { endSession, startSession } from '../db/sessions';
@@ -161,7 +162,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
 
   async function pageData(number: string): Promise<TicketPageData> {
     const ticket = await tickets.view(number);
-    const [sla, articles, events, mails] = await Promise.all([
+    const [sla, articles, events, mails, similar] = await Promise.all([
       tickets.sla(number).catch((error) => {
         // A ticket whose workflow has ended or does not answer still shows its thread.
         log.debug({ err: error, number }, 'console: no SLA view');
@@ -170,8 +171,13 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
       articlesOf(deps.db, number),
       ticketEventsOf(deps.db, number),
       outboundMailOf(deps.db, number),
+      // A help, not the page: without it the ticket still shows.
+      similarTickets(deps.db, number).catch((error) => {
+        log.warn({ err: error, number }, 'console: no similar tickets');
+        return [];
+      }),
     ]);
-    return { ticket, sla, articles, events, mails };
+    return { ticket, sla, articles, events, mails, similar };
   }
 
   const validNumber = (number: string) => /^\d{1,20}$/.test(number);

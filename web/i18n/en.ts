@@ -19,6 +19,7 @@ export const en: Labels = {
   actions: { queue: 'Queue', acknowledge: 'Acknowledge', draftMemo: 'Draft memo', approve: 'Approve', reject: 'Reject', sendAnswer: 'Send answer', logPhoneCall: 'Log phone call', changePriority: 'Change priority', reassign: 'Reassign', escalate: 'Escalate', close: 'Close', markSpam: 'Mark as spam', inbound: 'inbound', outbound: 'outbound', reason: 'Reason', resolution: 'Resolution', body: 'Text', save: 'Save' },
   preview: { fits: 'Goes out in ISO-2022-JP.', fallback: (cs, chars) => `Goes out in ${cs}: ISO-2022-JP cannot carry ${chars}.`, utf8: 'Goes out in UTF-8.' },
   slaPage: { title: 'SLA', byLevel: 'Open tickets by level', today: "Today's warnings and breaches", rates: 'Met and missed', from: 'From', to: 'To', show: 'Show', met: 'met', missed: 'missed', rate: 'rate', temporal: 'In the Temporal UI', warnings: 'warnings', breaches: 'breaches', level: 'Level' },
+  similar: { title: 'Similar tickets', none: 'No similar closed tickets yet.', terms: 'Shared terms', score: 'score' },
   keys: { title: 'Keyboard shortcuts', move: 'j / k: move in a list', open: 'Enter: open', memo: 'm: write a memo', submit: 'Ctrl+Enter: submit the form', help: '?: this list' },
   errors: { notFound: 'No such ticket.', forbidden: 'You may not do that.', unavailable: 'The service cannot be reached. Try again shortly.', csrf: 'This form has expired. Reload the page.' },
 };

@@ -17,6 +17,7 @@ export const ja = {
   actions: { queue: 'キューに入れる', acknowledge: '受付通知を送る', draftMemo: 'メモを下書き', approve: '承認', reject: '差し戻し', sendAnswer: '回答を送信', logPhoneCall: '電話を記録', changePriority: '優先度を変更', reassign: '担当者を変更', escalate: 'エスカレーション', close: 'クローズ', markSpam: 'スパムとしてマーク', inbound: '着信', outbound: '発信', reason: '理由', resolution: '解決内容', body: '本文', save: '保存' },
   preview: { fits: 'ISO-2022-JP で送信できます。', fallback: (cs: string, chars: string) => `ISO-2022-JP に入らない文字（${chars}）があるため ${cs} で送信されます。`, utf8: 'UTF-8 で送信されます。' },
   slaPage: { title: 'SLA 状況', byLevel: 'レベル別の未解決チケット', today: '本日の警告・違反', rates: '達成率', from: '開始', to: '終了', show: '表示', met: '達成', missed: '未達', rate: '達成率', temporal: 'Temporal UI で見る', warnings: '警告', breaches: '違反', level: 'レベル' },
+  similar: { title: '類似チケット', none: '似ているクローズ済みチケットはまだありません。', terms: '共通の語', score: 'スコア' },
   keys: { title: 'キーボードショートカット', move: 'j / k: 一覧で移動', open: 'Enter: 開く', memo: 'm: メモを書く', submit: 'Ctrl+Enter: フォームを送信', help: '?: この一覧' },
   errors: { notFound: 'チケットが見つかりません。', forbidden: 'この操作は許可されていません。', unavailable: 'サービスに接続できません。しばらくしてからもう一度お試しください。', csrf: 'フォームの有効期限が切れました。ページを再読み込みしてください。' },
 };

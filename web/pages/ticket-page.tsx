@@ -1,4 +1,5 @@
 import type { articlesOf } from '../../db/articles';
+import type { SimilarTicket } from '../../db/similar-tickets';
 import type { outboundMailOf, ticketEventsOf } from '../../db/ticket-events';
 import type { SlaReport, TicketView } from '../../workflows/ticket-messages';
 import { PRIORITIES, SUPPORT_LEVELS, type Actor } from '../../workflows/ticket-types';
@@ -18,6 +19,8 @@ export interface TicketPageData {
   articles: Article[];
   events: HistoryLine[];
   mails: SentMail[];
+  /** Closed tickets like this one (db/similar-tickets.ts). */
+  similar?: SimilarTicket[];
 }
 
 export interface TicketPageProps {
@@ -60,6 +63,7 @@ export function TicketLive(props: TicketPageProps) {
         </dl>
       </header>
       <Clocks {...props} />
+      <SimilarTickets t={t} similar={data.similar ?? []} />
       <div class="columns">
         <Thread {...props} />
         <Actions {...props} />
@@ -74,6 +78,27 @@ function Fact(props: { name: string; value: string; id: string }) {
       <dt>{props.name}</dt>
       <dd data-fact={props.id}>{props.value}</dd>
     </div>
+  );
+}
+
+/** Closed tickets like this one, as links, with the shared terms that made them alike. */
+function SimilarTickets({ t, similar }: { t: Labels; similar: SimilarTicket[] }) {
+  return (
+    <section class="similar" aria-label={t.similar.title} data-similar>
+      <h2>{t.similar.title}</h2>
+      {similar.length === 0 ? (
+        <p class="none">{t.similar.none}</p>
+      ) : (
+        <ol>
+          {similar.map((s) => (
+            <li data-similar-ticket={s.number}>
+              <a href={`/tickets/${s.number}`}>#{s.number} {s.subject}</a>{' '}
+              <span class="terms" title={`${t.similar.score} ${s.score}`}>({t.similar.terms}: {s.terms.join(', ')})</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }
 
