@@ -30,6 +30,11 @@ export interface SlaEventRecord {
  * then the mail or training it calls for. Adding an agent action that mails or
  * trains something is one case here.
  */
+/** The effects that compose and send mail: they may wait on a mail server for minutes, so they run beside the records. */
+export function isMailEffect(effect: Effect): boolean {
+  return effect.kind === 'receiptNotice' || effect.kind === 'answer' || effect.kind === 'notice';
+}
+
 export function effectsOfCommand(command: TicketCommand, historyLine: Extract<Effect, { kind: 'event' }>['event']): Effect[] {
   const effects: Effect[] = [{ kind: 'event', event: historyLine }];
   switch (command.type) {

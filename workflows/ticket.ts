@@ -14,7 +14,7 @@ import type { SlaPolicy } from './sla/policy';
 import { TicketRun } from './ticket-run';
 import { describeTicket, ticketSearchAttributes } from './ticket-display';
 import { carryOutEffect, orNoted, ticketActivities } from './ticket-effect-runner';
-import { effectsOfCommand, reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
+import { effectsOfCommand, isMailEffect, reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
 import {
   AGENT_ACTIONS,
   AGENT_ACTION_DESCRIPTIONS,
@@ -59,6 +59,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   // ticket was written), not from its first task, which a busy worker may pick up seconds later.
   const slaStartMs = patched('sla-from-workflow-start') ? workflowInfo().startTime.getTime() : Date.now();
   const run = new TicketRun(input, slaStartMs);
+  // Mail goes out in a lane of its own: a mail server that is down or slow must not hold back
+  // the ticket's records, its SLA deadlines or its next update (old runs keep their one lane).
+  const mailLane = patched('mail-lane');
+  let mailing: Promise<void> = Promise.resolve();
+  let mailsQueued = 0;
   const { sla } = run;
   let recordedVersion = -1;
   const effects: Effect[] = [];
@@ -198,7 +203,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     do {
       await condition(allHandlersFinished);
       await carryOut();
-    } while (effects.length > 0 || recordedVersion < run.version);
+      await mailing;
+    } while (effects.length > 0 || recordedVersion < run.version || mailsQueued > 0);
   }
 
   /** Runs the queued effects in order, then brings the read model up to date. */
@@ -207,7 +213,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (recordedVersion < 0) await recordTicket();
     while (effects.length > 0) {
       const effect = effects.shift()!;
-      await carryOutEffect(effect, { number: run.ticket.number, nextKey, recordTicket });
+      const ctx = { number: run.ticket.number, nextKey, recordTicket };
+      if (mailLane && isMailEffect(effect)) {
+        // In order among themselves (the receipt notice before the answer), beside everything else.
+        mailsQueued++;
+        mailing = mailing.then(() => carryOutEffect(effect, ctx)).finally(() => void mailsQueued--);
+        continue;
+      }
+      await carryOutEffect(effect, ctx);
     }
     if (recordedVersion < run.version) await recordTicket();
   }

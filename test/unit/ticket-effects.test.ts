@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { staffAddress } from '../../activities/outbound-mail/notices';
 import { loadSlaPolicy } from '../../lib/sla-policy';
-import { effectsOfCommand, reactToAlarm, SLA_CLOCK } from '../../workflows/ticket-effects';
+import { effectsOfCommand, isMailEffect, reactToAlarm, SLA_CLOCK, type Effect } from '../../workflows/ticket-effects';
 import { newTicketState } from '../../workflows/ticket-rules';
 import type { TicketState } from '../../workflows/ticket-types';
 
@@ -75,5 +75,23 @@ describe('effectsOfCommand', () => {
   it('marking spam trains the filter; closing mails nothing', () => {
     expect(effectsOfCommand({ type: 'markSpam', actor: alice }, line).slice(1)).toEqual([{ kind: 'trainSpam' }]);
     expect(effectsOfCommand({ type: 'close', actor: alice, resolution: 'r' }, line).slice(1)).toEqual([]);
+  });
+});
+
+describe('isMailEffect', () => {
+  it('is true for what composes and sends mail, false for the records', () => {
+    const mail: Effect[] = [
+      { kind: 'receiptNotice', author: 'alice' },
+      { kind: 'answer', author: 'alice', memoId: '1' },
+      { kind: 'notice', notice: { kind: 'sla_breach', to: 'l2@desk.test' } },
+    ];
+    const records: Effect[] = [
+      { kind: 'event', event: { kind: 'close', detail: {} } },
+      { kind: 'articleRefused', articleId: '1', reason: 'x' },
+      { kind: 'slaEvent', event: { clock: 'firstResponse', kind: 'breach', actualAt: '2026-12-02T00:00:00Z' } },
+      { kind: 'trainSpam' },
+    ];
+    expect(mail.map(isMailEffect)).toEqual([true, true, true]);
+    expect(records.map(isMailEffect)).toEqual([false, false, false, false]);
   });
 });
