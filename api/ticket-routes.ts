@@ -126,7 +126,8 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
     toArgs: (body: z.infer<S>, actor: Actor, params: Record<string, string>) => ActionArgs<A>,
   ) =>
     book.add({ method: 'post', path: `/api/tickets/:number/${path}`, action: `ticket.${action}`, summary, roles, body, responses: TICKET }, async ({ c, actor, body, params }) =>
-      json(c, await tickets.act(params.number, action, toArgs(body as z.infer<S>, actor, params))),
+      // With an Idempotency-Key, a retry after a 5xx is the same update: Temporal answers it once.
+      json(c, await tickets.act(params.number, action, toArgs(body as z.infer<S>, actor, params), c.get('requestKey'))),
     );
 
   simple('queue', 'assignQueue', 'Put the ticket in a queue', WORKERS, schema.queueBody, (b, actor) => ({ actor, queue: b.queue }));

@@ -6,101 +6,42 @@
 // pollers watch the mailbox, and P1 tickets nobody answers escalate on their
 // deadlines after one worker has been stopped. Nothing may be lost or done twice.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createToken } from '../../api/tokens';
-import { startGreenMail, type GreenMail } from '../../scripts/devstack/greenmail';
-import { freePorts } from '../../scripts/devstack/ports';
-import { startTemporalCluster, type TemporalCluster } from '../../scripts/devstack/temporal-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOMER, ProductionDesk, type DeskUser } from '../../scripts/devstack/production-desk';
 import { ensureTemporalServer } from '../../scripts/devstack/temporal-server-build';
-import { freeMembershipPorts } from '../../scripts/devstack/temporal-server-ports';
-import { connectTestDatabase } from '../support/database';
-import { outputSays, startProductProcess, type ProductProcess } from '../support/product-process';
 import { eventually } from '../support/stack';
 import { composeMail, deliver, mailboxClient, messageIdsIn } from './mail-intake.support';
 
 const run = randomBytes(4).toString('hex');
-const SUPPORT = 'support@desk.test';
-const CUSTOMER = 'customer@example.jp';
 const LIFECYCLES = 8;
 const MAILS = 10;
 const ESCALATIONS = 4;
-/** P1 escalates 6 s after it opens; the others have time enough for a loaded machine. */
-const POLICY = {
-  calendars: { always: { timezone: 'Asia/Tokyo', alwaysOpen: true } },
-  priorities: {
-    P1: { calendar: 'always', firstResponse: '6s', update: '1h', resolution: '1h' },
-    P2: { calendar: 'always', firstResponse: '30m', update: '30m', resolution: '1h' },
-    P3: { calendar: 'always', firstResponse: '30m', update: '30m', resolution: '1h' },
-    P4: { calendar: 'always', firstResponse: '30m', update: '30m', resolution: '1h' },
-  },
-  warnAt: 0.5,
-  escalation: { L2: { notify: 'l2@desk.test' }, L3: { notify: 'l3@desk.test' } },
-};
 
-let cluster: TemporalCluster;
-let greenMail: GreenMail;
-let database: Awaited<ReturnType<typeof connectTestDatabase>>;
-const workers: ProductProcess[] = [];
-const apis: { process: ProductProcess; url: string }[] = [];
-const tokens: Record<string, string> = {};
+let dir: string;
+let desk: ProductionDesk;
 
 beforeAll(() => ensureTemporalServer().then(() => undefined), 30 * 60_000);
 
 beforeAll(async () => {
-  const dir = path.join(inject('serversDir'), `scale-out-${run}`);
-  mkdirSync(dir, { recursive: true });
-  const [frontend, history, matching, worker, http, pgPort, smtpPort, imapPort, api1, api2] = await freePorts(10);
-  const [fm, hm, mm, wm] = await freeMembershipPorts(4);
-  const services = { frontend: { grpc: frontend, membership: fm }, history: { grpc: history, membership: hm }, matching: { grpc: matching, membership: mm }, worker: { grpc: worker, membership: wm } };
-  cluster = await startTemporalCluster({ dataDir: path.join(dir, 'cluster'), ports: { services, frontendHttp: http }, postgres: { port: pgPort } });
-  greenMail = await startGreenMail({ smtpPort, imapPort, users: ['support:pw@desk.test', 'customer:pw@example.jp'] });
-  database = await connectTestDatabase();
-  for (const [user, role, level] of [['alice', 'agent', 'L1'], ['rita', 'reviewer', 'L2'], ['ivan', 'integrator', undefined]] as const) {
-    tokens[user] = await createToken(database.db, user, role, level);
-  }
-  const policyFile = path.join(dir, 'sla-policy.json');
-  writeFileSync(policyFile, JSON.stringify(POLICY));
-  const env = {
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: cluster.address,
-    TEMPORAL_TASK_QUEUE: `scale-out-${run}`,
-    SUPPORT_ADDRESS: SUPPORT,
-    MAILING_LIST_ADDRESS: 'team@desk.test',
-    SMTP_URL: greenMail.smtpUrl,
-    IMAP_URL: `${greenMail.imapUrlFor('support')}/INBOX`,
-    SLA_POLICY_FILE: policyFile,
-    DATA_DIR: dir,
-    LOG_LEVEL: 'info',
-  };
-  for (const name of ['worker-a', 'worker-b']) {
-    const started = startProductProcess(name, 'worker', env, path.join(dir, `${name}.log`));
-    workers.push(started);
-    await outputSays(started, 'worker running');
-  }
-  for (const [name, port] of [['api-a', api1], ['api-b', api2]] as const) {
-    const started = startProductProcess(name, 'api', { ...env, PORT: String(port), IMAP_URL: '' }, path.join(dir, `${name}.log`));
-    await outputSays(started, 'API listening');
-    apis.push({ process: started, url: `http://127.0.0.1:${port}` });
-  }
+  dir = await mkdtemp(path.join(os.tmpdir(), 'helpdesk-scale-out-'));
+  desk = await new ProductionDesk(dir).start();
 }, 300_000);
 
 afterAll(async () => {
-  for (const api of apis) await api.process.stop();
-  for (const worker of workers) await worker.stop();
-  await greenMail?.stop();
-  await cluster?.stop();
-  await database?.close();
+  await desk?.stop();
+  await rm(dir, { recursive: true, force: true });
 }, 120_000);
 
 let turn = 0;
 /** Each call goes to the next API in turn, as a load balancer would send it. */
-async function call(user: string, method: string, route: string, body?: unknown) {
-  const { url } = apis[turn++ % apis.length];
+async function call(user: DeskUser, method: string, route: string, body?: unknown) {
+  const { url } = desk.apis[turn++ % desk.apis.length];
   const response = await fetch(`${url}${route}`, {
     method,
-    headers: { authorization: `Bearer ${tokens[user]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${desk.tokens[user]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -135,26 +76,26 @@ describe('two workers and two APIs on the production-shaped cluster', () => {
     // Mail while both workers' pollers watch the one mailbox.
     const messageIds = Array.from({ length: MAILS }, (_, i) => `<scale-${run}-${i}@example.net>`);
     for (const [i, messageId] of messageIds.entries()) {
-      await deliver(greenMail, await composeMail({ from: `sender${i}@example.net`, subject: `メール ${run} ${i}`, text: `本文 ${i}`, messageId }), `sender${i}@example.net`);
+      await deliver(desk.greenMail, await composeMail({ from: `sender${i}@example.net`, subject: `メール ${run} ${i}`, text: `本文 ${i}`, messageId }), `sender${i}@example.net`);
     }
 
     // P1 tickets nobody answers; then one worker stops, and the other must fire their deadlines.
     const late: string[] = [];
     for (let i = 0; i < ESCALATIONS; i++) late.push(await phoneTicket(`至急 ${run} ${i}`, 'P1'));
-    await workers[0].stop();
+    await desk.workers[0].stop();
 
     // Every mail became one ticket, and left INBOX.
     const intake = await eventually(async () => {
-      const rows = await database.db.selectFrom('intake_messages').select(['message_id', 'outcome', 'ticket_number']).where('message_id', 'in', messageIds).execute();
+      const rows = await desk.db.selectFrom('intake_messages').select(['message_id', 'outcome', 'ticket_number']).where('message_id', 'in', messageIds).execute();
       return rows.length === MAILS && rows.every((r) => r.outcome === 'ticket') ? rows : undefined;
     }, 60_000);
     expect(new Set(intake.map((r) => r.ticket_number)).size).toBe(MAILS);
-    const mailTickets = await database.db.selectFrom('articles').select(['ticket_number']).where('message_id', 'in', messageIds).execute();
+    const mailTickets = await desk.db.selectFrom('articles').select(['ticket_number']).where('message_id', 'in', messageIds).execute();
     expect(mailTickets).toHaveLength(MAILS);
 
     // Each P1 ticket escalated to L2 once, from the one worker left.
     const escalated = await eventually(async () => {
-      const rows = await database.db.selectFrom('sla_events').select(['ticket_number', 'clock', 'kind']).where('ticket_number', 'in', late).execute();
+      const rows = await desk.db.selectFrom('sla_events').select(['ticket_number', 'clock', 'kind']).where('ticket_number', 'in', late).execute();
       return rows.filter((r) => r.kind === 'breach').length >= ESCALATIONS ? rows : undefined;
     }, 60_000);
     for (const number of late) {
@@ -165,10 +106,10 @@ describe('two workers and two APIs on the production-shaped cluster', () => {
 
     // Each lifecycle ticket is closed, and its customer got its receipt notice and its answer exactly once.
     for (const number of numbers) expect((await call('alice', 'GET', `/api/tickets/${number}`)).body.status).toBe('closed');
-    const sent = await database.db.selectFrom('outbound_mail').select(['ticket_number', 'state', 'message_id']).where('ticket_number', 'in', numbers).execute();
+    const sent = await desk.db.selectFrom('outbound_mail').select(['ticket_number', 'state', 'message_id']).where('ticket_number', 'in', numbers).execute();
     expect(sent).toHaveLength(2 * LIFECYCLES);
     expect(sent.every((m) => m.state === 'sent')).toBe(true);
-    const customer = await mailboxClient(greenMail, 'customer');
+    const customer = await mailboxClient(desk.greenMail, 'customer');
     try {
       const received = await eventually(async () => {
         const ids = await messageIdsIn(customer, 'INBOX');
