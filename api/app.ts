@@ -20,6 +20,7 @@ import { intakeRoutes } from './intake-routes';
 import { spamRoutes } from './spam-routes';
 import { customerRoutes } from './customer-routes';
 import { similarRoutes } from './similar-routes';
+import { knowledgeRoutes } from './knowledge-routes';
 import { ticketRoutes } from './ticket-routes';
 import { consoleRoutes } from '../web/console';
 import { portalRoutes } from '../web/portal/portal';
@@ -91,6 +92,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   spamRoutes(book, deps);
   customerRoutes(book, deps);
   similarRoutes(book, deps);
+  knowledgeRoutes(book, deps);
   book.add(
     { method: 'get', path: '/api/audit', action: 'audit.read', summary: 'Read the audit log', roles: ROLE_GROUPS.overseers, query: auditQuery, responses: { 200: { description: 'the newest lines first', schema: auditEntries } } },
     async ({ c, query }) => {

@@ -145,6 +145,42 @@ export const similarTickets = z.looseObject({
       terms: z.array(z.string()),
       closedAt: isoTime.nullable(),
       resolution: z.string().nullable(),
+      records: z.array(z.looseObject({ id, symptom: z.string() })).describe('the published knowledge records linked to that ticket'),
     }),
   ),
 });
+
+const recordStatus = z.enum(['draft', 'in_review', 'published', 'rejected']);
+const ticketNumber = z.string().regex(/^\d+$/);
+const recordFields = {
+  symptom: z.string(),
+  cause: z.string(),
+  fix: z.string(),
+  product: z.string().nullable(),
+  version: z.string().nullable(),
+  keywords: z.array(z.string()),
+  public: z.boolean(),
+  ticketNumbers: z.array(ticketNumber),
+};
+
+/** lib/knowledge/record-rules.ts KnowledgeRecord: what the desk learnt, and where it stands. */
+export const knowledgeRecord = z.looseObject({
+  id,
+  status: recordStatus,
+  ...recordFields,
+  author: z.string(),
+  reviewer: z.string().nullable(),
+  reviewComment: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  submittedAt: isoTime.nullable(),
+  reviewedAt: isoTime.nullable(),
+});
+
+/** GET /api/knowledge: with `q`, best first, each with its score and the shared terms. */
+export const knowledgeRecordList = z.looseObject({
+  records: z.array(knowledgeRecord.extend({ score: z.number().optional(), terms: z.array(z.string()).optional() })),
+});
+
+/** GET /api/tickets/:number/knowledge-draft: a record's fields prefilled from the ticket. */
+export const knowledgeDraft = z.looseObject(recordFields);

@@ -13,6 +13,7 @@ import * as customers from './migrations/0011_customers';
 import * as idempotencyRequestHash from './migrations/0012_idempotency_request_hash';
 import * as portal from './migrations/0013_portal';
 import * as similarTickets from './migrations/0014_similar_tickets';
+import * as knowledgeRecords from './migrations/0015_knowledge_records';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012_idempotency_request_hash': idempotencyRequestHash,
   '0013_portal': portal,
   '0014_similar_tickets': similarTickets,
+  '0015_knowledge_records': knowledgeRecords,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -36,6 +36,8 @@ export interface Database {
   similar_ticket_terms: SimilarTicketTermsTable;
   similar_term_counts: SimilarTermCountsTable;
   similar_totals: SimilarTotalsTable;
+  knowledge_records: KnowledgeRecordsTable;
+  knowledge_record_tickets: KnowledgeRecordTicketsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -443,4 +445,34 @@ export interface SimilarTotalsTable {
   id: ColumnType<number, number | undefined, never>;
   tickets: ColumnType<string, string | number | undefined, string | number>;
   term_count: ColumnType<string, string | number | undefined, string | number>;
+}
+
+/** What the desk learnt from resolved tickets (lib/knowledge/record-rules.ts says how its status moves). */
+export interface KnowledgeRecordsTable {
+  id: Generated<string>;
+  symptom: string;
+  cause: ColumnType<string, string | undefined, string>;
+  fix: ColumnType<string, string | undefined, string>;
+  product: string | null;
+  version: string | null;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  public: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<'draft' | 'in_review' | 'published' | 'rejected', 'draft' | undefined, 'draft' | 'in_review' | 'published' | 'rejected'>;
+  author: string;
+  reviewer: string | null;
+  review_comment: string | null;
+  /** lib/knowledge/record-terms.ts, GIN-indexed for the search. */
+  terms: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  submitted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reviewed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** The tickets a record came from, and later tickets linked to it. */
+export interface KnowledgeRecordTicketsTable {
+  record_id: string;
+  ticket_number: string;
+  linked_by: string;
+  linked_at: CreatedAt;
 }

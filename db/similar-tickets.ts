@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { planQuery, rankCandidates, type Candidate, type QueryTerm } from '../lib/similar/score';
 import { ticketTerms, type TicketText } from '../lib/similar/terms';
+import { publishedRecordsOf } from './knowledge-records';
 import type { Database } from './schema';
 
 // The queries of "similar past tickets" (lib/similar/ says how terms are cut
@@ -21,6 +22,8 @@ export interface SimilarTicket {
   terms: string[];
   closedAt: string | null;
   resolution: string | null;
+  /** The published knowledge records linked to that ticket: what the desk learnt from it. */
+  records: { id: string; symptom: string }[];
 }
 
 /** Past tickets whose index rows are looked at, by their sum before the length factor. */
@@ -55,13 +58,16 @@ export async function similarTickets(db: Kysely<Database>, number: string, limit
     await sql`set local max_parallel_workers_per_gather = 0`.execute(tx);
     return candidatesSharing(tx, plan, number);
   });
-  return rankCandidates(found, totals.tickets ? totals.termCount / totals.tickets : 0, limit).map((c) => ({
+  const ranked = rankCandidates(found, totals.tickets ? totals.termCount / totals.tickets : 0, limit);
+  const records = await publishedRecordsOf(db, ranked.map((c) => c.number));
+  return ranked.map((c) => ({
     number: c.number,
     subject: c.subject,
     score: c.score,
     terms: c.terms.slice(0, SHOWN_TERMS),
     closedAt: c.closedAt,
     resolution: c.resolution,
+    records: records.get(c.number) ?? [],
   }));
 }
 

@@ -20,6 +20,7 @@ import { actThroughApi, readThroughApi } from './act';
 import { consoleAssets } from './assets';
 import { labelsFor, LANGUAGE_COOKIE, pickLanguage, type Labels } from './i18n';
 import { deskEventsHandler } from './live/events-route';
+import { knowledgeConsoleRoutes } from './knowledge-console';
 import { previewMemoCharset } from './memo-preview';
 import { LoginPage } from './pages/login';
 import { SlaPage, type SlaSummary } from './pages/sla-page';
@@ -44,6 +45,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
   const timeZone = deps.config.timeZone;
 
   consoleAssets(app);
+  knowledgeConsoleRoutes(app, deps);
 
   app.get('/language/:lang', (c) => {
     const lang = c.req.param('lang') === 'en' ? 'en' : 'ja';

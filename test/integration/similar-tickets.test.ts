@@ -10,6 +10,7 @@ import { createUser } from '../../db/users';
 import { similarTickets } from '../../api/response-schemas';
 import { indexClosedTicket } from '../../lib/similar/indexing';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { closedPhoneTicket, expectStatus, openPhoneTicket } from '../support/phone-tickets';
 
 let stack: TestStack;
 const run = randomBytes(4).toString('hex');
@@ -22,27 +23,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function ok(response: Promise<{ status: number; body: any }>, status = 200) {
-  const got = await response;
-  expect(got.status, JSON.stringify(got.body)).toBe(status);
-  return got.body;
-}
-
-/** A phone ticket taken by the integrator. */
-async function openTicket(subject: string, body: string): Promise<string> {
-  const created = await ok(stack.call('ivan', 'POST', '/api/tickets', { customer: { email: `caller-${run}@example.jp`, name: '佐藤一郎' }, subject, body, priority: 'P3' }), 201);
-  return created.number as string;
-}
-
-/** Opened, then queued, acknowledged and closed by alice with a resolution. */
-async function closedTicket(subject: string, body: string, resolution: string): Promise<string> {
-  const number = await openTicket(subject, body);
-  const ticket = `/api/tickets/${number}`;
-  expect((await ok(stack.call('alice', 'POST', `${ticket}/queue`, { queue: 'maintenance-support' }))).status).toBe('open');
-  expect((await ok(stack.call('alice', 'POST', `${ticket}/acknowledge`, {}))).status).toBe('in_progress');
-  expect(await ok(stack.call('alice', 'POST', `${ticket}/close`, { resolution }))).toMatchObject({ status: 'closed', resolution });
-  return number;
-}
+const ok = expectStatus;
+const openTicket = (subject: string, body: string) => openPhoneTicket(stack, `caller-${run}@example.jp`, subject, body);
+const closedTicket = (subject: string, body: string, resolution: string) => closedPhoneTicket(stack, `caller-${run}@example.jp`, subject, body, resolution);
 
 const similarTo = async (number: string) => (await ok(stack.call('alice', 'GET', `/api/tickets/${number}/similar`))).similar as Array<{ number: string; subject: string; score: number; terms: string[]; closedAt: string; resolution: string }>;
 

@@ -18,6 +18,7 @@ export const ja = {
   preview: { fits: 'ISO-2022-JP で送信できます。', fallback: (cs: string, chars: string) => `ISO-2022-JP に入らない文字（${chars}）があるため ${cs} で送信されます。`, utf8: 'UTF-8 で送信されます。' },
   slaPage: { title: 'SLA 状況', byLevel: 'レベル別の未解決チケット', today: '本日の警告・違反', rates: '達成率', from: '開始', to: '終了', show: '表示', met: '達成', missed: '未達', rate: '達成率', temporal: 'Temporal UI で見る', warnings: '警告', breaches: '違反', level: 'レベル' },
   similar: { title: '類似チケット', none: '似ているクローズ済みチケットはまだありません。', terms: '共通の語', score: 'スコア' },
+  knowledge: { title: 'ナレッジ', newRecord: '新しいナレッジ', writeRecord: 'ナレッジを書く', search: '検索', searchPlaceholder: '症状・原因・対処の言葉', allStatuses: 'すべての状態', status: { draft: '下書き', in_review: 'レビュー中', published: '公開済み', rejected: '差し戻し' }, symptom: '症状', cause: '原因', fix: '対処', product: '製品', version: 'バージョン', keywords: 'キーワード（カンマ区切り）', public: 'お客様に見せてよい', author: '作成者', reviewer: 'レビュー担当', comment: 'コメント', tickets: 'チケット', updated: '更新', create: '下書きを保存', save: '保存', submit: 'レビューに出す', approve: '承認して公開', reject: '差し戻す', empty: 'ナレッジはありません。', ownRecord: 'ご自身が書いたナレッジです。別のレビュー担当が判断します。', fromTicket: (n: string) => `チケット #${n} から`, yes: 'はい', no: 'いいえ' },
   keys: { title: 'キーボードショートカット', move: 'j / k: 一覧で移動', open: 'Enter: 開く', memo: 'm: メモを書く', submit: 'Ctrl+Enter: フォームを送信', help: '?: この一覧' },
   errors: { notFound: 'チケットが見つかりません。', forbidden: 'この操作は許可されていません。', unavailable: 'サービスに接続できません。しばらくしてからもう一度お試しください。', csrf: 'フォームの有効期限が切れました。ページを再読み込みしてください。' },
 };

@@ -65,6 +65,9 @@ export function Layout(props: PageFrame & { children?: Child }) {
                     </a>
                   </li>
                 ))}
+                <li>
+                  <a href="/console/knowledge">{t.knowledge.title}</a>
+                </li>
                 {session.actor.role === 'manager' && (
                   <li class={props.current === 'sla' ? 'current' : undefined}>
                     <a href="/sla">{t.nav.sla}</a>

@@ -61,6 +61,7 @@ export function TicketLive(props: TicketPageProps) {
           <Fact name={t.ticket.created} value={formatDateTime(ticket.createdAt, t.lang, props.timeZone)} id="created" />
           {ticket.suspect && <Fact name={t.ticket.suspect} value={String(ticket.suspect.score.toFixed(3))} id="suspect" />}
         </dl>
+        {ticket.status === 'closed' && <a href={`/console/knowledge/new?ticket=${ticket.number}`} data-knowledge-draft>{t.knowledge.writeRecord}</a>}
       </header>
       <Clocks {...props} />
       <SimilarTickets t={t} similar={data.similar ?? []} />
