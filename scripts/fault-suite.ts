@@ -1,7 +1,8 @@
 // `npm run faults`: the desk in its production shape on this machine
 // (scripts/devstack/production-desk.ts), and each fault of scripts/faults/cases.ts done to
 // it FAULT_TRIALS times (default 3) under load, one trial after another. Prints
-// a table: fault, trials, tickets and mails in flight, lost, duplicated, late.
+// a table: fault, trials, tickets and mails in flight, lost, duplicated, late,
+// and when the desk's metrics showed the fault (scripts/faults/fault-window.ts).
 // Exits non-zero when anything was lost or done twice. FAULT_LOAD scales the
 // load per trial (default 1: 6 lifecycles, 8 mails, 2 P1 tickets).
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ export async function runFaultSuite(options: { trials: number; load: Load; cases
     log('starting the desk: Temporal cluster, PostgreSQL, GreenMail, 2 workers, 2 APIs...');
     await desk.start();
     for (const fault of options.cases ?? FAULT_CASES) {
-      const row: FaultRow = { fault: fault.name, trials: 0, inFlight: 0, lost: 0, duplicated: 0, late: 0, mailsReceivedTwice: 0, notes: [] };
+      const row: FaultRow = { fault: fault.name, trials: 0, inFlight: 0, lost: 0, duplicated: 0, late: 0, mailsReceivedTwice: 0, notes: [], seen: [] };
       for (let trial = 0; trial < options.trials; trial++) {
         const tag = randomBytes(3).toString('hex');
         const outcome = await runTrial(desk, new Workload(desk, tag), fault, options.load, tag);
@@ -33,6 +34,7 @@ export async function runFaultSuite(options: { trials: number; load: Load; cases
         row.late += outcome.late;
         row.mailsReceivedTwice += outcome.mailsReceivedTwice;
         row.notes.push(...outcome.notes);
+        row.seen.push(outcome.seen);
       }
       log(`${fault.name}: ${row.trials} trials, lost ${row.lost}, duplicated ${row.duplicated}, late ${row.late}`);
       rows.push(row);

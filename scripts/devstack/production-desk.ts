@@ -46,12 +46,15 @@ export class ProductionDesk {
   private postgres!: RunningPostgres;
   private pgPort = 0;
   private env: Record<string, string> = {};
+  /** Each worker's METRICS_PORT and TEMPORAL_METRICS_PORT. */
+  private workerMetricsPorts: number[][] = [];
 
   constructor(private readonly dir: string) {}
 
   async start(): Promise<this> {
     mkdirSync(this.dir, { recursive: true });
-    const [frontend, history, matching, worker, http, temporalPg, pgPort, smtpPort, imapPort, api1, api2] = await freePorts(11);
+    const [frontend, history, matching, worker, http, temporalPg, pgPort, smtpPort, imapPort, api1, api2, ...metrics] = await freePorts(15);
+    this.workerMetricsPorts = [metrics.slice(0, 2), metrics.slice(2, 4)];
     const [fm, hm, mm, wm] = await freeMembershipPorts(4);
     const services = { frontend: { grpc: frontend, membership: fm }, history: { grpc: history, membership: hm }, matching: { grpc: matching, membership: mm }, worker: { grpc: worker, membership: wm } };
     this.cluster = await startTemporalCluster({ dataDir: path.join(this.dir, 'cluster'), ports: { services, frontendHttp: http }, postgres: { port: temporalPg } });
@@ -85,7 +88,9 @@ export class ProductionDesk {
   }
 
   async startWorker(i: number): Promise<void> {
-    const worker = startProductProcess(`worker-${i}`, 'worker', this.env, path.join(this.dir, `worker-${i}.log`));
+    const [desk, sdk] = this.workerMetricsPorts[i];
+    const env = { ...this.env, METRICS_PORT: String(desk), TEMPORAL_METRICS_PORT: String(sdk) };
+    const worker = startProductProcess(`worker-${i}`, 'worker', env, path.join(this.dir, `worker-${i}.log`));
     this.workers[i] = worker;
     await outputSays(worker, 'worker running');
   }
@@ -99,6 +104,11 @@ export class ProductionDesk {
     const api = startProductProcess(`api-${i}`, 'api', { ...this.env, PORT: String(port), IMAP_URL: '' }, path.join(this.dir, `api-${i}.log`));
     this.apis[i] = { process: api, url: `http://127.0.0.1:${port}`, port };
     await outputSays(api, 'API listening');
+  }
+
+  /** Every process's /metrics: the APIs', and each worker's own and its Temporal SDK's. */
+  metricsUrls(): string[] {
+    return [...this.apis.map((api) => `${api.url}/metrics`), ...this.workerMetricsPorts.flat().map((port) => `http://127.0.0.1:${port}/metrics`)];
   }
 
   async killApi(i: number): Promise<void> {

@@ -2,6 +2,7 @@
 // harm, undo it, and count. Every case ends by itself (bounded waits only).
 import type { ClusterService } from '../devstack/temporal-server-config';
 import type { ProductionDesk } from '../devstack/production-desk';
+import { FaultWatch, type FaultWindow } from './fault-window';
 import type { Load, Outcome, Workload } from './workload';
 
 export interface FaultCase {
@@ -70,12 +71,14 @@ function restartService(service: ClusterService): FaultCase {
 }
 
 /** One trial of a case: what was in flight when the harm came, and what came of it. */
-export async function runTrial(desk: ProductionDesk, workload: Workload, fault: FaultCase, load: Load, tag: string): Promise<Outcome> {
+export async function runTrial(desk: ProductionDesk, workload: Workload, fault: FaultCase, load: Load, tag: string): Promise<Outcome & { seen: FaultWindow }> {
   const started = await workload.start(load);
   await pause(UNDER_WAY_MS);
   const inFlight = await inFlightNow(desk, tag, load.mails);
+  const watch = new FaultWatch(desk).start();
   await fault.during(desk);
-  return workload.outcome(started, inFlight);
+  const outcome = await workload.outcome(started, inFlight);
+  return { ...outcome, seen: watch.stop() };
 }
 
 /** This trial's tickets not yet closed plus its mails not yet decided (delivered, not yet a ticket), at the moment of the harm. */
