@@ -156,10 +156,11 @@ function columnsOf(fields: RecordFields) {
  * best first (lib/knowledge/record-terms.ts), and only published ones unless
  * a status is named: a search is for knowledge someone has checked.
  */
-export async function searchRecords(db: Kysely<Database>, options: { q?: string; status?: RecordStatus; limit: number }): Promise<FoundRecord[]> {
-  const status = options.status ?? (options.q ? 'published' : undefined);
+export async function searchRecords(db: Kysely<Database>, options: { q?: string; status?: RecordStatus; publicOnly?: boolean; limit: number }): Promise<FoundRecord[]> {
+  const status = options.publicOnly ? 'published' : (options.status ?? (options.q ? 'published' : undefined));
   let query = selectRecords(db).orderBy('k.updated_at', 'desc').orderBy('k.id', 'desc');
   if (status) query = query.where('k.status', '=', status);
+  if (options.publicOnly) query = query.where('k.public', '=', true);
   if (!options.q) return (await query.limit(options.limit).execute()).map(toRecord);
   const weights = queryTerms(options.q);
   if (weights.size === 0) return [];
@@ -201,4 +202,13 @@ export async function publishedRecordsOf(db: Kysely<Database>, numbers: string[]
     .execute();
   for (const row of rows) byTicket.set(row.ticket_number, [...(byTicket.get(row.ticket_number) ?? []), { id: row.id, symptom: row.symptom }]);
   return byTicket;
+}
+
+/** What the portal shows of a record: the problem and its fix, nothing of who wrote it or which tickets it came from. */
+export type PublicRecord = Pick<KnowledgeRecord, 'id' | 'symptom' | 'cause' | 'fix' | 'product' | 'version'>;
+
+/** Published records marked public, newest first or (with `q`) best first. */
+export async function publicRecords(db: Kysely<Database>, q: string, limit: number): Promise<PublicRecord[]> {
+  const found = await searchRecords(db, { q: q || undefined, publicOnly: true, limit });
+  return found.map(({ id, symptom, cause, fix, product, version }) => ({ id, symptom, cause, fix, product, version }));
 }

@@ -149,3 +149,24 @@ describe('knowledge records', () => {
     }
   });
 });
+
+describe('public knowledge records in the customer portal', () => {
+  it('shows published records marked public to anyone, and nothing of their authors, reviewers or tickets', async () => {
+    const number = await closedTicket(`印刷 ${run}`, 'プリンタに出力できません', 'ドライバを入れ直して解決');
+    const make = async (symptom: string, isPublic: boolean) => {
+      const created = await ok(stack.call('alice', 'POST', '/api/knowledge', { symptom, fix: `ドライバを入れ直す ${run}`, public: isPublic, ticketNumbers: [number] }), 201);
+      await ok(stack.call('alice', 'POST', `/api/knowledge/${created.id}/submit`, {}));
+      await ok(review('rita', created.id, { decision: 'approve' }));
+      return created.id as string;
+    };
+    const shown = await make(`プリンタ ${run} に印刷できない`, true);
+    const kept = await make(`社内プリンタ ${run} の設定手順`, false);
+    const page = await fetch(`${stack.apiUrl}/portal/knowledge?q=${encodeURIComponent(`プリンタ ${run}`)}`, { headers: { 'accept-language': 'ja' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`data-record="${shown}"`);
+    expect(html).not.toContain(`data-record="${kept}"`);
+    expect(html).toContain('よくある問題と解決方法');
+    for (const secret of ['alice', 'rita', number]) expect(html).not.toContain(secret);
+  });
+});

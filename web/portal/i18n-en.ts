@@ -28,6 +28,7 @@ export const en: PortalStrings = {
     back: 'Back to the list',
   },
   newTicket: { title: 'New inquiry', subject: 'Subject', body: 'Message', submit: 'Send' },
+  knowledge: { title: 'Known problems and fixes', intro: 'Problems our customers have met before, and what solved them.', search: 'Search', none: 'Nothing found.', symptom: 'Symptom', cause: 'Cause', fix: 'Fix', product: 'Product' },
   errors: { notFound: 'No such ticket.', csrf: 'This form has expired. Reload the page.', failed: 'Could not send: ' },
   mail: {
     subject: 'Your sign-in link',

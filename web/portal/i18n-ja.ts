@@ -28,6 +28,7 @@ export const ja: PortalStrings = {
     back: '一覧へ戻る',
   },
   newTicket: { title: '新しいお問い合わせ', subject: '件名', body: '内容', submit: '送信' },
+  knowledge: { title: 'よくある問題と解決方法', intro: 'これまでにお客様から寄せられた問題と、その解決方法です。', search: '検索', none: '見つかりませんでした。', symptom: '症状', cause: '原因', fix: '対処', product: '製品' },
   errors: { notFound: 'お問い合わせが見つかりません。', csrf: 'このフォームは期限切れです。ページを再読み込みしてください。', failed: '送信できませんでした: ' },
   mail: {
     subject: 'サインイン用リンク',

@@ -22,6 +22,7 @@ export interface PortalStrings {
     back: string;
   };
   newTicket: { title: string; subject: string; body: string; submit: string };
+  knowledge: { title: string; intro: string; search: string; none: string; symptom: string; cause: string; fix: string; product: string };
   errors: { notFound: string; csrf: string; failed: string };
   mail: { subject: string; body: (name: string | null, link: string) => string };
 }

@@ -20,6 +20,7 @@ import {
   type PortalSession,
 } from '../../db/portal-sessions';
 import { addAttachments, attachmentContent, latestArticleBy, membershipsOf, partiesForPortal, portalTicket, portalTickets, storedArticles, type NewAttachment } from '../../db/portal-tickets';
+import { publicRecords } from '../../db/knowledge-records';
 import { log } from '../../lib/log';
 import type { Actor } from '../../workflows/ticket-types';
 import { auditSignIn } from '../../api/audit';
@@ -27,7 +28,7 @@ import { actThroughApi } from '../act';
 import { sameToken } from '../session';
 import { labelsFor } from '../i18n';
 import { PORTAL_LANGUAGE_COOKIE, portalLanguage, portalStrings } from './i18n';
-import { NewTicketPage, SignInPage, TicketListPage, TicketPage, type Signed } from './pages/portal-pages';
+import { KnowledgePage, NewTicketPage, SignInPage, TicketListPage, TicketPage, type Signed } from './pages/portal-pages';
 import { signInMailer } from './sign-in-mail';
 import { customerArticles, mayCustomerSee } from './visibility';
 
@@ -137,6 +138,12 @@ export function portalRoutes(app: Hono<ApiEnv>, deps: PortalDeps): void {
     await endPortalSession(deps.db, getCookie(c, PORTAL_COOKIE)!);
     deleteCookie(c, PORTAL_COOKIE, { path: '/portal' });
     return c.redirect('/portal/login', 303);
+  });
+
+  // Public records are for anyone, signed in or not (a customer looking for a fix before writing in).
+  portal.get('/portal/knowledge', async (c) => {
+    const q = (c.req.query('q') ?? '').slice(0, 200);
+    return c.html(<KnowledgePage t={strings(c)} desk={desk(c)} q={q} records={await publicRecords(deps.db, q, 20)} />);
   });
 
   portal.get('/portal', requireCustomer, async (c) => {

@@ -2,6 +2,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { formatDateTime } from '../../format';
+import type { PublicRecord } from '../../../db/knowledge-records';
 import type { PortalTicketRow } from '../../../db/portal-tickets';
 import type { PortalStrings } from '../i18n';
 import { customerState, type CustomerArticle } from '../visibility';
@@ -81,12 +82,40 @@ export interface Signed {
   csrf: string;
 }
 
+/**
+ * The desk's published records marked public, for anyone: only what a record
+ * says of the problem, never its author, reviewer or the tickets it came from.
+ */
+export function KnowledgePage(props: { t: PortalStrings; desk: string; q: string; records: PublicRecord[] }) {
+  const { t } = props;
+  const k = t.knowledge;
+  return (
+    <PortalLayout t={t} desk={props.desk} title={k.title} here="/portal/knowledge">
+      <h1>{k.title}</h1>
+      <p>{k.intro}</p>
+      <form method="get" action="/portal/knowledge">
+        <input type="text" name="q" value={props.q} aria-label={k.search} />
+        <button type="submit">{k.search}</button>
+      </form>
+      {props.records.length === 0 ? <p>{k.none}</p> : props.records.map((r) => (
+        <section class="article" data-record={r.id}>
+          <h2>{r.symptom}</h2>
+          {r.product && <p>{k.product}: {r.product}{r.version ? ` ${r.version}` : ''}</p>}
+          {r.cause && <><h3>{k.cause}</h3><pre>{r.cause}</pre></>}
+          <h3>{k.fix}</h3>
+          <pre>{r.fix}</pre>
+        </section>
+      ))}
+    </PortalLayout>
+  );
+}
+
 export function TicketListPage(props: { t: PortalStrings; desk: string; me: Signed; tickets: PortalTicketRow[]; timeZone: string; meId: string }) {
   const { t } = props;
   return (
     <PortalLayout t={t} desk={props.desk} title={t.list.title} signedIn={props.me} here="/portal">
       <h1>{t.list.title}</h1>
-      <p><a href="/portal/new">{t.list.new}</a></p>
+      <p><a href="/portal/new">{t.list.new}</a> · <a href="/portal/knowledge">{t.knowledge.title}</a></p>
       {props.tickets.length === 0 ? (
         <p>{t.list.none}</p>
       ) : (
