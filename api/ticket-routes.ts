@@ -14,6 +14,7 @@ import { mayAct, ROLE_GROUPS } from './role-groups';
 import { reopenWindowOver } from '../workflows/reopen-window';
 import { checkRequestedParties, recordRequestedParties } from '../lib/ticket-parties';
 import { log } from '../lib/log';
+import { similarTickets } from '../db/similar-tickets';
 import { customerProblem } from './customer-schemas';
 
 const { desk: WORKERS, reviewers: REVIEWERS, feeders: FEEDERS } = ROLE_GROUPS;
@@ -48,7 +49,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   }
 
   book.add(
-    { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: { description: 'the new ticket (for integrators: its number, status and creation time)', schema: responses.ticketOrReceipt } } },
+    { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: { description: 'the new ticket, for the desk with `similar` (the most similar closed tickets); for integrators its number, status and creation time', schema: responses.ticketOrReceipt } } },
     async ({ c, actor, body }) => {
       const { requester, account, endCustomer, partnerTicketNumber, cc, ...inquiry } = body;
       const parties = { requester, account, endCustomer, partnerTicketNumber, cc };
@@ -59,7 +60,9 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
       await recordRequestedParties(deps.db, ticket.number, ticket, parties).catch((error) =>
         log.error({ err: error, ticket: ticket.number }, 'could not record the parties of a new ticket'),
       );
-      return json(c, shownTo(actor, { ...ticket, slaStatus: 'on_track' }), 201);
+      // The desk sees at once whether this happened before: the most similar closed tickets, as GET …/similar gives them.
+      const similar = mayAct('desk', actor.role) ? await similarTickets(deps.db, ticket.number).catch((error) => log.warn({ err: error, ticket: ticket.number }, 'no similar tickets for a new ticket')) : undefined;
+      return json(c, { ...shownTo(actor, { ...ticket, slaStatus: 'on_track' }), ...(similar ? { similar } : {}) }, 201);
     },
   );
 

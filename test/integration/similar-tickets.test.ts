@@ -63,6 +63,14 @@ describe('similar past tickets', () => {
     expect(similar.map((s) => s.number)).not.toContain(past.rsync);
   });
 
+  it("is in the new ticket's answer for the desk, and not in an integrator's receipt", async () => {
+    const body = { customer: { email: `caller-${run}@example.jp` }, subject: 'PDFの日本語フォントが化ける', body: '帳票のPDFで漢字が読めません。', priority: 'P3' };
+    const forAgent = await ok(stack.call('alice', 'POST', '/api/tickets', body), 201);
+    expect(forAgent.similar[0]).toMatchObject({ number: past.pdf });
+    const forIntegrator = await ok(stack.call('ivan', 'POST', '/api/tickets', body), 201);
+    expect(forIntegrator.similar).toBeUndefined();
+  });
+
   it('finds the English past ticket for the same problem in other words, first', async () => {
     const asked = await openTicket('Nightly copy to the NAS partially fails', 'The backup script finishes with code 23 from rsync and some files are missing on the NAS afterwards.');
     const similar = await similarTo(asked);
