@@ -64,10 +64,16 @@ export interface TicketListPage {
 export async function ticketList(
   db: Kysely<Database>,
   list: TicketList,
-  options: { me: string; q?: string; slaStatus?: SlaStatus; page: number; pageSize: number; now?: Date },
+  options: { me: string; q?: string; slaStatus?: SlaStatus; account?: string; page: number; pageSize: number; now?: Date },
 ): Promise<TicketListPage> {
-  const inList = whereOf(list, options.me, options.q, options.now ?? new Date());
-  const where: Where = options.slaStatus ? (eb) => eb.and([inList(eb), eb('sla_status', '=', options.slaStatus!)]) : inList;
+  const { account } = options;
+  // A search without words but with an account: all of that account's tickets.
+  const inList: Where = list === 'search' && !options.q?.trim() && account ? () => sql<SqlBool>`true` : whereOf(list, options.me, options.q, options.now ?? new Date());
+  const inSla: Where = options.slaStatus ? (eb) => eb.and([inList(eb), eb('sla_status', '=', options.slaStatus!)]) : inList;
+  // `&account=`: only tickets whose parties name that account.
+  const where: Where = account
+    ? (eb) => eb.and([inSla(eb), eb('number', 'in', eb.selectFrom('ticket_parties').select('ticket_number').where('account_id', '=', account))])
+    : inSla;
   let query = db.selectFrom('tickets').select(['state', 'next_due_at', 'sla_status', 'status']).where(where);
   query = list === 'closed'
     ? query.orderBy('closed_at', 'desc')

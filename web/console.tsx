@@ -8,9 +8,11 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { ApiDeps, ApiEnv } from '../api/env';
 import { TicketGateway } from '../api/ticket-gateway';
 import { ANONYMOUS_REFUSAL_EVERY_MS, auditSignIn } from '../api/audit';
+import { accountById, listAccounts } from '../db/accounts';
 import { articlesOf } from '../db/articles';
 import { similarTickets } from '../db/similar-tickets';
 import { outboundMailOf, ticketEventsOf } from '../db/ticket-events';
+import { partiesOf } from '../db/ticket-parties';
 import { ticketList, ticketListCounts, TICKET_LISTS, type TicketList } from '../db/ticket-lists';
 import { endSession, startSession } from '../db/sessions';
 import { throttledSignIn } from '../db/sign-in-failures';
@@ -25,13 +27,15 @@ import { previewMemoCharset } from './memo-preview';
 import { LoginPage } from './pages/login';
 import { SlaPage, type SlaSummary } from './pages/sla-page';
 import { TicketListPageView, TicketRows } from './pages/ticket-list';
-import { MemoPreviewText, TicketLive, TicketPage, type TicketPageData } from './pages/ticket-page';
+import { MemoPreviewText, TicketLive, TicketPage, type PartiesFailure, type TicketPageData } from './pages/ticket-page';
 import { requireSession, sameToken, setSessionCookie, mayUseConsole, type ConsoleEnv, type ConsoleSession } from './session';
 import { CONSOLE_ACTIONS, apiRequestFor, type ConsoleAction } from './ticket-actions';
 import { startOfDayAt } from '../workflows/sla/wall-clock';
 
 const LOGIN_CSRF_COOKIE = 'hd_login_csrf';
 const PAGE_SIZE = 50;
+/** The accounts the parties form and the lists' filter offer, by name. */
+const ACCOUNT_CHOICES = 300;
 
 export interface ConsoleDeps extends ApiDeps {
   /** The API app itself: console actions are its requests. */
@@ -123,16 +127,28 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const q = (c.req.query('q') ?? '').slice(0, 200);
     const sla = (SLA_STATUSES as readonly string[]).includes(c.req.query('sla') ?? '') ? (c.req.query('sla') as SlaStatus) : undefined;
-    return { view, page, q: q || undefined, slaStatus: sla };
+    const account = /^[1-9]\d{0,17}$/.test(c.req.query('account') ?? '') ? c.req.query('account') : undefined;
+    return { view, page, q: q || undefined, slaStatus: sla, account };
   };
 
+  /** The accounts to choose from; a help, not the page: without them the page still shows. */
+  const accountChoices = () =>
+    listAccounts(deps.db, { limit: ACCOUNT_CHOICES })
+      .then((accounts) => accounts.map(({ id, name, kind }) => ({ id, name, kind })))
+      .catch((error) => {
+        log.warn({ err: error }, 'console: no accounts to choose from');
+        return [];
+      });
+
   app.get('/tickets', session, async (c) => {
-    const { view, page, q, slaStatus } = listParams(c);
+    const { view, page, q, slaStatus, account } = listParams(c);
     const current = c.get('session')!;
     const now = new Date();
-    const [result, counts] = await Promise.all([
-      ticketList(deps.db, view, { me: current.actor.user, q, slaStatus, page, pageSize: PAGE_SIZE, now }),
+    const [result, counts, accounts, filtered] = await Promise.all([
+      ticketList(deps.db, view, { me: current.actor.user, q, slaStatus, account, page, pageSize: PAGE_SIZE, now }),
       ticketListCounts(deps.db, current.actor.user, now),
+      accountChoices(),
+      account ? accountById(deps.db, account).catch(() => undefined) : undefined,
     ]);
     const labels = t(c);
     const here = c.req.path + new URL(c.req.url).search;
@@ -142,6 +158,9 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
         list={view}
         q={q}
         slaStatus={slaStatus}
+        account={account}
+        accountName={filtered?.name}
+        accounts={accounts}
         page={page}
         pageSize={PAGE_SIZE}
         result={result}
@@ -154,17 +173,17 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
   });
 
   app.get('/tickets/rows', session, async (c) => {
-    const { view, page, q, slaStatus } = listParams(c);
+    const { view, page, q, slaStatus, account } = listParams(c);
     const now = new Date();
-    const result = await ticketList(deps.db, view, { me: c.get('session')!.actor.user, q, slaStatus, page, pageSize: PAGE_SIZE, now });
-    return c.html(<TicketRows t={t(c)} list={view} q={q} slaStatus={slaStatus} page={page} pageSize={PAGE_SIZE} result={result} now={now} timeZone={timeZone} slaPolicy={deps.slaPolicy} />);
+    const result = await ticketList(deps.db, view, { me: c.get('session')!.actor.user, q, slaStatus, account, page, pageSize: PAGE_SIZE, now });
+    return c.html(<TicketRows t={t(c)} list={view} q={q} slaStatus={slaStatus} account={account} page={page} pageSize={PAGE_SIZE} result={result} now={now} timeZone={timeZone} slaPolicy={deps.slaPolicy} />);
   });
 
   app.get('/tickets/counts', session, async (c) => c.json(await ticketListCounts(deps.db, c.get('session')!.actor.user)));
 
   async function pageData(number: string): Promise<TicketPageData> {
     const ticket = await tickets.view(number);
-    const [sla, articles, events, mails, similar] = await Promise.all([
+    const [sla, articles, events, mails, similar, parties, accounts] = await Promise.all([
       tickets.sla(number).catch((error) => {
         // A ticket whose workflow has ended or does not answer still shows its thread.
         log.debug({ err: error, number }, 'console: no SLA view');
@@ -178,8 +197,14 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
         log.warn({ err: error, number }, 'console: no similar tickets');
         return [];
       }),
+      // The box says it could not read them; the rest of the page shows.
+      partiesOf(deps.db, number).catch((error) => {
+        log.warn({ err: error, number }, 'console: no parties');
+        return undefined;
+      }),
+      accountChoices(),
     ]);
-    return { ticket, sla, articles, events, mails, similar };
+    return { ticket, sla, articles, events, mails, similar, parties, accounts };
   }
 
   const validNumber = (number: string) => /^\d{1,20}$/.test(number);
@@ -190,13 +215,14 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     if (!validNumber(number)) return c.notFound();
     const current = c.get('session')!;
     const [data, counts] = await Promise.all([pageData(number), ticketListCounts(deps.db, current.actor.user)]);
-    return c.html(<TicketPage t={labels} data={data} actor={current.actor} now={new Date()} timeZone={timeZone} frame={{ t: labels, title: '', session: current, counts, here: c.req.path }} />);
+    return c.html(<TicketPage t={labels} data={data} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} frame={{ t: labels, title: '', session: current, counts, here: c.req.path }} />);
   });
 
   app.get('/tickets/:number/live', session, async (c) => {
     const number = c.req.param('number');
     if (!validNumber(number)) return c.notFound();
-    return c.html(<TicketLive t={t(c)} data={await pageData(number)} actor={c.get('session')!.actor} now={new Date()} timeZone={timeZone} />);
+    const current = c.get('session')!;
+    return c.html(<TicketLive t={t(c)} data={await pageData(number)} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} />);
   });
 
   app.post('/tickets/:number/do/:action', session, async (c) => {
@@ -211,10 +237,29 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const labels = t(c);
     const data = await pageData(number);
     if (c.req.header('hx-request')) {
-      return c.html(<TicketLive t={labels} data={data} actor={current.actor} now={new Date()} timeZone={timeZone} failure={failure} />);
+      return c.html(<TicketLive t={labels} data={data} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} failure={failure} />);
     }
     if (!failure) return c.redirect(`/tickets/${number}`, 303);
-    return c.html(<TicketPage t={labels} data={data} actor={current.actor} now={new Date()} timeZone={timeZone} failure={failure} frame={{ t: labels, title: '', session: current, here: `/tickets/${number}` }} />, 422);
+    return c.html(<TicketPage t={labels} data={data} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} failure={failure} frame={{ t: labels, title: '', session: current, here: `/tickets/${number}` }} />, 422);
+  });
+
+  // The parties form: POST /api/tickets/:number/parties in-process, with only the fields the agent changed.
+  app.post('/tickets/:number/parties', session, async (c) => {
+    const number = c.req.param('number');
+    if (!validNumber(number)) return c.notFound();
+    const current = c.get('session')!;
+    const form = stringsOf(await c.req.parseBody());
+    const outcome = await actThroughApi(deps.api, c, current.actor, { path: `/api/tickets/${number}/parties`, body: partiesChangeOf(form), idempotencyKey: form.idempotencyKey });
+    const failure: PartiesFailure | undefined = outcome.ok
+      ? undefined
+      : { message: outcome.detail || outcome.title, ...(outcome.field ? { field: outcome.field } : {}), submitted: partiesFieldsOf(form) };
+    const labels = t(c);
+    const data = await pageData(number);
+    if (c.req.header('hx-request')) {
+      return c.html(<TicketLive t={labels} data={data} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} partiesFailure={failure} />);
+    }
+    if (!failure) return c.redirect(`/tickets/${number}`, 303);
+    return c.html(<TicketPage t={labels} data={data} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} partiesFailure={failure} frame={{ t: labels, title: '', session: current, here: `/tickets/${number}` }} />, 422);
   });
 
   app.post('/tickets/:number/memo-preview', session, async (c) => {
@@ -265,6 +310,40 @@ function addressOf(c: Context<ApiEnv>): string | undefined {
 
 function stringsOf(form: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+const PARTY_FIELDS = ['account', 'requester', 'endCustomerName', 'endCustomerOrg', 'partnerTicketNumber', 'cc'] as const;
+
+function partiesFieldsOf(form: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(PARTY_FIELDS.filter((name) => form[name] !== undefined).map((name) => [name, form[name]!]));
+}
+
+const addressesOf = (text: string) =>
+  text
+    .split(/[,、，;\s]+/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+
+/**
+ * The body of POST /api/tickets/:number/parties for the parties form: a field
+ * goes only when it differs from what the page showed (its `…Was`), so that
+ * saving one field does not decide the others (an uncertain account stays so).
+ * An empty field clears; the API validates the rest.
+ */
+function partiesChangeOf(form: Record<string, string>): Record<string, unknown> {
+  const changed = (name: (typeof PARTY_FIELDS)[number]) => form[name] !== undefined && form[name]!.trim() !== (form[`${name}Was`] ?? '').trim();
+  const body: Record<string, unknown> = {};
+  if (changed('account') && form.account !== '?') body.account = form.account ? form.account : null;
+  if (changed('requester')) body.requester = { email: form.requester!.trim() };
+  if (changed('endCustomerName') || changed('endCustomerOrg')) {
+    const name = form.endCustomerName?.trim() ?? '';
+    const organisation = form.endCustomerOrg?.trim() ?? '';
+    body.endCustomer = name || organisation ? { ...(name ? { name } : {}), ...(organisation ? { organisation } : {}) } : null;
+  }
+  if (changed('partnerTicketNumber')) body.partnerTicketNumber = form.partnerTicketNumber!.trim() || null;
+  const cc = addressesOf(form.cc ?? '');
+  if (form.cc !== undefined && cc.map((a) => a.toLowerCase()).sort().join(',') !== addressesOf(form.ccWas ?? '').sort().join(',')) body.cc = cc;
+  return body;
 }
 
 function periodOf(from: string | undefined, to: string | undefined): { from: string; to: string } {

@@ -6,6 +6,7 @@ import { businessTimeBetween } from '../../workflows/sla/calendar';
 import { formatBusinessDuration, formatDateTime } from '../format';
 import type { Labels } from '../i18n';
 import { Layout, type PageFrame } from './layout';
+import type { AccountChoice } from './ticket-page';
 
 export interface ListProps {
   t: Labels;
@@ -13,6 +14,8 @@ export interface ListProps {
   q?: string;
   /** `&sla=`: the list narrowed to one SLA status (the SLA page's cells link here). */
   slaStatus?: SlaStatus;
+  /** `&account=`: the list narrowed to the tickets whose parties name this account. */
+  account?: string;
   page: number;
   pageSize: number;
   result: TicketListPage;
@@ -22,21 +25,50 @@ export interface ListProps {
   slaPolicy: SlaPolicy;
 }
 
-export function TicketListPageView(props: ListProps & { frame: PageFrame }) {
+export function TicketListPageView(props: ListProps & { frame: PageFrame; accounts?: AccountChoice[]; accountName?: string }) {
   const { t } = props;
-  const title = props.list === 'search' ? `${t.nav.search}: ${props.q ?? ''}` : t.nav[props.list];
+  const listTitle = props.list === 'search' ? `${t.nav.search}: ${props.q ?? ''}` : t.nav[props.list];
+  const accountTitle = `${t.parties.account}: ${props.accountName ?? props.account}`;
+  const title = !props.account ? listTitle : props.list === 'search' && !props.q ? accountTitle : `${listTitle} · ${accountTitle}`;
   return (
     <Layout {...props.frame} title={title}>
       <h1>{title}</h1>
+      <AccountFilter {...props} />
       <TicketRows {...props} />
     </Layout>
+  );
+}
+
+/** A small select that narrows the list to one account's tickets (`&account=`), keeping the list, words and SLA status. */
+function AccountFilter(props: ListProps & { accounts?: AccountChoice[]; accountName?: string }) {
+  const { t } = props;
+  const accounts = [...(props.accounts ?? [])];
+  if (props.account && !accounts.some((a) => a.id === props.account)) accounts.unshift({ id: props.account, name: props.accountName ?? props.account, kind: 'direct' });
+  if (!accounts.length) return null;
+  return (
+    <form class="account-filter" method="get" action="/tickets" data-account-filter>
+      <input type="hidden" name="view" value={props.list} />
+      {props.q && <input type="hidden" name="q" value={props.q} />}
+      {props.slaStatus && <input type="hidden" name="sla" value={props.slaStatus} />}
+      <select name="account" aria-label={t.parties.account}>
+        <option value="" selected={!props.account}>
+          {t.parties.anyAccount}
+        </option>
+        {accounts.map((a) => (
+          <option value={a.id} selected={a.id === props.account}>
+            {a.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit">{t.parties.filter}</button>
+    </form>
   );
 }
 
 /** The list's table, also served alone so an open page can refresh it live. */
 export function TicketRows(props: ListProps) {
   const { t, result } = props;
-  const query = `view=${props.list}${props.q ? `&q=${encodeURIComponent(props.q)}` : ''}${props.slaStatus ? `&sla=${props.slaStatus}` : ''}`;
+  const query = `view=${props.list}${props.q ? `&q=${encodeURIComponent(props.q)}` : ''}${props.slaStatus ? `&sla=${props.slaStatus}` : ''}${props.account ? `&account=${props.account}` : ''}`;
   const pages = Math.max(1, Math.ceil(result.total / props.pageSize));
   return (
     <section id="ticket-list" class="ticket-list" hx-get={`/tickets/rows?${query}&page=${props.page}`} hx-trigger="desk:changed" hx-swap="outerHTML" data-live-any>

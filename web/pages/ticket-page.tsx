@@ -1,6 +1,9 @@
+import { mayAct } from '../../api/role-groups';
+import type { AccountView } from '../../db/accounts';
 import type { articlesOf } from '../../db/articles';
 import type { SimilarTicket } from '../../db/similar-tickets';
 import type { outboundMailOf, ticketEventsOf } from '../../db/ticket-events';
+import type { partiesOf } from '../../db/ticket-parties';
 import type { SlaReport, TicketView } from '../../workflows/ticket-messages';
 import { PRIORITIES, SUPPORT_LEVELS, type Actor } from '../../workflows/ticket-types';
 import { formatBusinessDuration, formatDateTime } from '../format';
@@ -12,6 +15,9 @@ import { Layout, type PageFrame } from './layout';
 type Article = Awaited<ReturnType<typeof articlesOf>>[number];
 type HistoryLine = Awaited<ReturnType<typeof ticketEventsOf>>[number];
 type SentMail = Awaited<ReturnType<typeof outboundMailOf>>[number];
+type Parties = Awaited<ReturnType<typeof partiesOf>>;
+/** An account the parties form offers. */
+export type AccountChoice = Pick<AccountView, 'id' | 'name' | 'kind'>;
 
 export interface TicketPageData {
   ticket: TicketView;
@@ -21,6 +27,17 @@ export interface TicketPageData {
   mails: SentMail[];
   /** Closed tickets like this one (db/similar-tickets.ts). */
   similar?: SimilarTicket[];
+  /** The ticket's parties (db/ticket-parties.ts); undefined when they could not be read. */
+  parties?: Parties;
+  /** The accounts the parties form offers (at most a few hundred). */
+  accounts?: AccountChoice[];
+}
+
+/** A correction of the parties the API refused, with what was sent, shown again in the form. */
+export interface PartiesFailure {
+  message: string;
+  field?: string;
+  submitted: Record<string, string>;
 }
 
 export interface TicketPageProps {
@@ -31,6 +48,9 @@ export interface TicketPageProps {
   timeZone: string;
   /** The refusal (or bad input) of the action just tried, shown next to its button. */
   failure?: { action: ConsoleAction; memoId?: string; message: string };
+  /** The session's CSRF token, carried by the parties form (htmx also sends it as a header). */
+  csrf?: string;
+  partiesFailure?: PartiesFailure;
 }
 
 export function TicketPage(props: TicketPageProps & { frame: PageFrame }) {
@@ -64,6 +84,7 @@ export function TicketLive(props: TicketPageProps) {
         {ticket.status === 'closed' && <a href={`/console/knowledge/new?ticket=${ticket.number}`} data-knowledge-draft>{t.knowledge.writeRecord}</a>}
       </header>
       <Clocks {...props} />
+      <PartiesBox {...props} />
       <SimilarTickets t={t} similar={data.similar ?? []} />
       <div class="columns">
         <Thread {...props} />
@@ -103,6 +124,133 @@ function SimilarTickets({ t, similar }: { t: Labels; similar: SimilarTicket[] })
   );
 }
 
+/** Who the ticket is for (requester, account, end customer, partner's number, Cc), and the form that corrects them. */
+function PartiesBox(props: TicketPageProps) {
+  const { t, data } = props;
+  const p = t.parties;
+  const parties = data.parties;
+  if (!parties) {
+    return (
+      <section class="parties" aria-label={p.title} data-parties>
+        <h2>{p.title}</h2>
+        <p class="none">{p.unavailable}</p>
+      </section>
+    );
+  }
+  const endCustomer = parties.endCustomer ? [parties.endCustomer.organisation, parties.endCustomer.name].filter(Boolean).join(' / ') : '—';
+  return (
+    <section class="parties" aria-label={p.title} data-parties>
+      <h2>{p.title}</h2>
+      {parties.accountUncertain && (
+        <p class="warning" role="status" data-account-uncertain>
+          {p.uncertain}
+        </p>
+      )}
+      <dl class="facts">
+        <Fact name={p.requester} value={parties.requester ? (parties.requester.name ? `${parties.requester.name} <${parties.requester.address}>` : parties.requester.address) : p.notRecorded} id="requester" />
+        <div class="fact fact-account">
+          <dt>{p.account}</dt>
+          <dd data-fact="account" data-account-id={parties.account?.id}>
+            {parties.account ? `${parties.account.name} (${parties.account.kind})` : p.noAccount}
+            {parties.account && (
+              <>
+                {' '}
+                <a href={`/tickets?view=search&account=${parties.account.id}`} data-account-tickets>
+                  {p.otherTickets}
+                </a>
+              </>
+            )}
+          </dd>
+        </div>
+        <Fact name={p.endCustomer} value={endCustomer} id="endCustomer" />
+        <Fact name={p.partnerTicketNumber} value={parties.partnerTicketNumber ?? '—'} id="partnerTicketNumber" />
+        <Fact name={p.cc} value={parties.cc.length ? parties.cc.join(', ') : '—'} id="cc" />
+      </dl>
+      {mayAct('desk', props.actor.role) && <PartiesForm {...props} parties={parties} />}
+    </section>
+  );
+}
+
+/**
+ * The correction form. Each field travels with the value the page showed
+ * (`…Was`), so the console sends the API only what the agent changed: saving a
+ * new Cc does not also decide an uncertain account.
+ */
+function PartiesForm(props: TicketPageProps & { parties: Parties }) {
+  const { t, data, parties, partiesFailure } = props;
+  const p = t.parties;
+  const number = data.ticket.number;
+  const url = `/tickets/${number}/parties`;
+  const shown = {
+    account: parties.accountUncertain ? '?' : (parties.account?.id ?? ''),
+    requester: parties.requester?.address ?? data.ticket.customer.email,
+    endCustomerName: parties.endCustomer?.name ?? '',
+    endCustomerOrg: parties.endCustomer?.organisation ?? '',
+    partnerTicketNumber: parties.partnerTicketNumber ?? '',
+    cc: parties.cc.join(', '),
+  };
+  const value = (name: keyof typeof shown) => partiesFailure?.submitted[name] ?? shown[name];
+  const accounts = [...(data.accounts ?? [])];
+  if (parties.account && !accounts.some((a) => a.id === parties.account!.id)) accounts.unshift(parties.account);
+  const key = `${number}:parties:${parties.version}:${crypto.randomUUID()}`;
+  return (
+    <details class="parties-form" open={partiesFailure ? true : parties.accountUncertain}>
+      <summary>{p.correct}</summary>
+      <form class="action action-parties" method="post" action={url} hx-post={url} hx-target="#ticket" hx-swap="outerHTML" data-action="parties">
+        {props.csrf && <input type="hidden" name="_csrf" value={props.csrf} />}
+        <input type="hidden" name="idempotencyKey" value={key} />
+        {(Object.keys(shown) as (keyof typeof shown)[]).map((name) => (
+          <input type="hidden" name={`${name}Was`} value={shown[name]} />
+        ))}
+        <label>
+          {p.account}
+          <select name="account">
+            {parties.accountUncertain && (
+              <option value="?" selected={value('account') === '?'}>
+                {p.chooseAccount}
+              </option>
+            )}
+            <option value="" selected={value('account') === ''}>
+              {p.noAccount}
+            </option>
+            {accounts.map((a) => (
+              <option value={a.id} selected={value('account') === a.id}>
+                {a.name} ({a.kind})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {p.requesterAddress}
+          <input name="requester" type="email" value={value('requester')} />
+        </label>
+        <label>
+          {p.endCustomerOrg}
+          <input name="endCustomerOrg" value={value('endCustomerOrg')} />
+        </label>
+        <label>
+          {p.endCustomerName}
+          <input name="endCustomerName" value={value('endCustomerName')} />
+        </label>
+        <label>
+          {p.partnerTicketNumber}
+          <input name="partnerTicketNumber" value={value('partnerTicketNumber')} />
+        </label>
+        <label>
+          {p.ccHint}
+          <input name="cc" value={value('cc')} />
+        </label>
+        <button type="submit">{p.save}</button>
+        {partiesFailure && (
+          <p class="error" role="alert" data-error="parties" data-field={partiesFailure.field}>
+            {partiesFailure.message}
+          </p>
+        )}
+      </form>
+    </details>
+  );
+}
+
 function Clocks(props: TicketPageProps) {
   const { t } = props;
   const clocks = props.data.sla?.clocks ?? [];
@@ -131,7 +279,7 @@ function Clocks(props: TicketPageProps) {
 type ThreadItem = { at: string; article?: Article; event?: HistoryLine };
 
 /** History lines that are already visible as articles are left out, so the thread says each thing once. */
-const SHOWN_AS_EVENTS = new Set(['assignQueue', 'reviewMemo', 'changePriority', 'reassign', 'escalate', 'close', 'autoClose', 'markSpam', 'refused', 'sla_warning', 'mail_failed', 'record_failed', 'triage']);
+const SHOWN_AS_EVENTS = new Set(['assignQueue', 'reviewMemo', 'changePriority', 'reassign', 'escalate', 'close', 'autoClose', 'markSpam', 'refused', 'sla_warning', 'mail_failed', 'record_failed', 'triage', 'partiesChanged']);
 
 function Thread(props: TicketPageProps) {
   const { t, data } = props;
@@ -227,7 +375,13 @@ function EventItem(props: TicketPageProps & { event: HistoryLine }) {
         <span class="who">{event.actor ?? ''}</span>
         <time datetime={new Date(event.at).toISOString()}>{formatDateTime(event.at, t.lang, props.timeZone)}</time>
       </header>
-      {event.kind === 'triage' ? <TriageWords t={t} detail={detail as unknown as TriageDetail} /> : words && <p>{words}</p>}
+      {event.kind === 'triage' ? (
+        <TriageWords t={t} detail={detail as unknown as TriageDetail} />
+      ) : event.kind === 'partiesChanged' ? (
+        <PartiesChangedWords t={t} detail={detail as unknown as PartiesChangedDetail} />
+      ) : (
+        words && <p>{words}</p>
+      )}
     </li>
   );
 }
@@ -259,6 +413,31 @@ function TriageWords({ t, detail }: { t: Labels; detail: TriageDetail }) {
       </p>
       {detail.matched?.length ? <p class="because">{w.matched}: {detail.matched.join(', ')}</p> : null}
     </>
+  );
+}
+
+/** A `partiesChanged` history line (db/ticket-parties.ts `correctParties`): each field, before → after. */
+interface PartiesChangedDetail {
+  changed?: string[];
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+function PartiesChangedWords({ t, detail }: { t: Labels; detail: PartiesChangedDetail }) {
+  const said = (v: unknown): string => {
+    if (v === null || v === undefined) return '—';
+    if (Array.isArray(v)) return v.length ? v.join(', ') : '—';
+    if (typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if ('name' in o && 'id' in o) return String(o.name);
+      return [o.organisation, o.name].filter(Boolean).join(' / ') || '—';
+    }
+    return String(v);
+  };
+  return (
+    <p>
+      {(detail.changed ?? []).map((field) => `${t.parties.fields[field] ?? field}: ${said(detail.before?.[field])} → ${said(detail.after?.[field])}`).join(' · ')}
+    </p>
   );
 }
 
