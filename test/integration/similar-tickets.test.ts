@@ -27,13 +27,20 @@ const ok = expectStatus;
 const openTicket = (subject: string, body: string) => openPhoneTicket(stack, `caller-${run}@example.jp`, subject, body);
 const closedTicket = (subject: string, body: string, resolution: string) => closedPhoneTicket(stack, `caller-${run}@example.jp`, subject, body, resolution);
 
-const similarTo = async (number: string) => (await ok(stack.call('alice', 'GET', `/api/tickets/${number}/similar`))).similar as Array<{ number: string; subject: string; score: number; terms: string[]; closedAt: string; resolution: string }>;
+type Similar = { number: string; subject: string; score: number; terms: string[]; closedAt: string; resolution: string };
+/**
+ * This file's past tickets among the answer, in its order: the run's other files
+ * share the database and close tickets of their own (a PDF font one among them).
+ */
+const ours = (similar: Similar[]) => similar.filter((s) => Object.values(past).includes(s.number));
+const similarTo = async (number: string) => (await ok(stack.call('alice', 'GET', `/api/tickets/${number}/similar`))).similar as Similar[];
 
 /** Waits until `past` is indexed (the read model records the close after the update has answered). */
 const indexed = (past: string) => eventually(() => stack.db.selectFrom('similar_ticket_terms').select('ticket_number').where('ticket_number', '=', past).executeTakeFirst(), 20_000);
 
+const past: Record<string, string> = {};
+
 describe('similar past tickets', () => {
-  const past: Record<string, string> = {};
 
   beforeAll(async () => {
     past.pdf = await closedTicket(
@@ -55,10 +62,10 @@ describe('similar past tickets', () => {
     const asked = await openTicket('PDFにすると日本語が化けてしまう', '帳票を出力したPDFで漢字が四角い記号になって読めません。フォントの問題でしょうか。');
     const similar = await similarTo(asked);
     expect(similarTickets.safeParse({ similar }).success).toBe(true);
-    expect(similar[0]).toMatchObject({ number: past.pdf, subject: '帳票サーバでPDF出力が文字化けする', resolution: 'fontconfigにIPAexゴシックを登録し、帳票のフォント埋め込みを有効にして解決' });
-    expect(similar[0].terms).toEqual(expect.arrayContaining(['pdf', '帳票', 'フォ']));
-    expect(similar[0].score).toBeGreaterThan(0);
-    expect(Date.parse(similar[0].closedAt)).not.toBeNaN();
+    expect(ours(similar)[0]).toMatchObject({ number: past.pdf, subject: '帳票サーバでPDF出力が文字化けする', resolution: 'fontconfigにIPAexゴシックを登録し、帳票のフォント埋め込みを有効にして解決' });
+    expect(ours(similar)[0].terms).toEqual(expect.arrayContaining(['pdf', '帳票', 'フォ']));
+    expect(ours(similar)[0].score).toBeGreaterThan(0);
+    expect(Date.parse(ours(similar)[0].closedAt)).not.toBeNaN();
     expect(similar.map((s) => s.number)).not.toContain(asked);
     expect(similar.map((s) => s.number)).not.toContain(past.rsync);
   });
@@ -66,7 +73,7 @@ describe('similar past tickets', () => {
   it("is in the new ticket's answer for the desk, and not in an integrator's receipt", async () => {
     const body = { customer: { email: `caller-${run}@example.jp` }, subject: 'PDFの日本語フォントが化ける', body: '帳票のPDFで漢字が読めません。', priority: 'P3' };
     const forAgent = await ok(stack.call('alice', 'POST', '/api/tickets', body), 201);
-    expect(forAgent.similar[0]).toMatchObject({ number: past.pdf });
+    expect(ours(forAgent.similar)[0]).toMatchObject({ number: past.pdf });
     const forIntegrator = await ok(stack.call('ivan', 'POST', '/api/tickets', body), 201);
     expect(forIntegrator.similar).toBeUndefined();
   });
@@ -74,8 +81,8 @@ describe('similar past tickets', () => {
   it('finds the English past ticket for the same problem in other words, first', async () => {
     const asked = await openTicket('Nightly copy to the NAS partially fails', 'The backup script finishes with code 23 from rsync and some files are missing on the NAS afterwards.');
     const similar = await similarTo(asked);
-    expect(similar[0]).toMatchObject({ number: past.rsync, subject: 'Backup job fails with rsync error code 23' });
-    expect(similar[0].terms).toEqual(expect.arrayContaining(['rsync', 'nas', 'backup']));
+    expect(ours(similar)[0]).toMatchObject({ number: past.rsync, subject: 'Backup job fails with rsync error code 23' });
+    expect(ours(similar)[0].terms).toEqual(expect.arrayContaining(['rsync', 'nas', 'backup']));
     expect(similar.map((s) => s.number)).not.toContain(past.pdf);
   });
 
