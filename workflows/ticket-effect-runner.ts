@@ -1,7 +1,7 @@
 // Carries out one queued effect of a ticket through activities. Runs inside
 // the workflow: the order of activity calls here is part of every ticket's
 // history, so a change must keep old histories replayable (see `patched`).
-import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
 import type { Effect } from './ticket-effects';
 import { PERMANENT_MAIL_FAILURE, TICKET_ACTIVITY_TIMEOUT_MS } from './activity-contracts';
@@ -12,6 +12,19 @@ export const ticketActivities = proxyActivities<TicketActivities>({
   // Outages are waited out: losing a history line or a reply is worse than being late.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
+
+/**
+ * SLA records (warning, breach, met, missed) as local activities (patch `sla-records-local`):
+ * written by the worker within the workflow task that saw the deadline, with no activity task
+ * queued on the server behind other tickets' work, when many deadlines fall together.
+ */
+const slaRecordActivities = proxyLocalActivities<Pick<TicketActivities, 'recordSlaEvent'>>({
+  startToCloseTimeout: TICKET_ACTIVITY_TIMEOUT_MS,
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** The patch under which SLA records are local activities written before the alarm's history line. */
+export const SLA_RECORDS_LOCAL = 'sla-records-local';
 
 export interface EffectContext {
   number: string;
@@ -33,8 +46,11 @@ async function runEffect(effect: Effect, ctx: EffectContext): Promise<void> {
       return ticketActivities.recordTicketEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number, at: now() });
     case 'articleRefused':
       return ticketActivities.markArticleRefused(effect.articleId, effect.reason);
-    case 'slaEvent':
-      return ticketActivities.recordSlaEvent({ ...effect.event, key: ctx.nextKey(), number: ctx.number });
+    case 'slaEvent': {
+      const record = { ...effect.event, key: ctx.nextKey(), number: ctx.number };
+      // Tickets that recorded SLA events as activities before the patch replay as they ran.
+      return patched(SLA_RECORDS_LOCAL) ? slaRecordActivities.recordSlaEvent(record) : ticketActivities.recordSlaEvent(record);
+    }
     case 'receiptNotice': {
       await ctx.recordTicket();
       const articleId = await ticketActivities.composeReceiptNotice({ number: ctx.number, key: ctx.nextKey(), author: effect.author });

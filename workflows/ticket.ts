@@ -13,7 +13,7 @@ import type { SlaAlarm, SlaClocks } from './sla/clocks';
 import type { SlaPolicy } from './sla/policy';
 import { TicketRun } from './ticket-run';
 import { describeTicket, ticketSearchAttributes } from './ticket-display';
-import { carryOutEffect, orNoted, ticketActivities } from './ticket-effect-runner';
+import { carryOutEffect, orNoted, SLA_RECORDS_LOCAL, ticketActivities } from './ticket-effect-runner';
 import { effectsOfCommand, isMailEffect, reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
 import {
   AGENT_ACTIONS,
@@ -103,13 +103,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   function onAlarm(alarm: SlaAlarm): void {
     run.version++;
     const reaction = reactToAlarm(alarm, run.ticket, sla.clocks?.policy, now());
-    effects.push(...reaction.before);
+    // The SLA record first (it is the escalation's record, and a local activity: see SLA_RECORDS_LOCAL),
+    // then the history line; alarms from before the patch replay in their order.
+    effects.push(...(patched(SLA_RECORDS_LOCAL) ? slaRecordsFirst(reaction.before) : reaction.before));
     if (reaction.escalation) {
       const decision = decideNow(reaction.escalation);
       if (!decision.ok) return;
       apply(reaction.escalation, decision.state);
     }
     effects.push(...reaction.after);
+  }
+
+  function slaRecordsFirst(before: Effect[]): Effect[] {
+    return [...before.filter((e) => e.kind === 'slaEvent'), ...before.filter((e) => e.kind !== 'slaEvent')];
   }
 
   function publish(): void {
