@@ -16,13 +16,13 @@ export async function actThroughApi(
   api: Hono<ApiEnv>,
   c: Context<ApiEnv>,
   actor: Actor,
-  request: { path: string; body: unknown; idempotencyKey?: string },
+  request: { path: string; body: unknown; idempotencyKey?: string; method?: 'POST' | 'PATCH' },
 ): Promise<ActOutcome> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
   // The connection's own bindings travel along, so the API sees (and audits) the person's address.
   const env: ConsoleCall & object = { ...(c.env as object), consoleActor: actor };
-  const response = await api.fetch(new Request(new URL(request.path, c.req.url), { method: 'POST', headers, body: JSON.stringify(request.body) }), env);
+  const response = await api.fetch(new Request(new URL(request.path, c.req.url), { method: request.method ?? 'POST', headers, body: JSON.stringify(request.body) }), env);
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (response.ok) return { ok: true, status: response.status, body: body as unknown as TicketView & { memoId?: string } };
   return {

@@ -6,7 +6,6 @@
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ApiEnv } from '../api/env';
-import type { ConsoleCall } from '../api/guards';
 import type { FoundRecord } from '../db/knowledge-records';
 import type { RecordDraft } from '../lib/knowledge/draft';
 import { RECORD_STATUSES, type KnowledgeRecord, type RecordStatus } from '../lib/knowledge/record-rules';
@@ -86,7 +85,7 @@ export function knowledgeConsoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps)
     const comment = one(form.comment)?.trim() || undefined;
     switch (action) {
       case 'edit':
-        return patchThroughApi(c, actor, `/api/knowledge/${id}`, fieldsOf(form), idempotencyKey);
+        return actThroughApi(deps.api, c, actor, { method: 'PATCH', path: `/api/knowledge/${id}`, body: fieldsOf(form), idempotencyKey });
       case 'submit':
         return actThroughApi(deps.api, c, actor, { path: `/api/knowledge/${id}/submit`, body: {}, idempotencyKey });
       case 'approve':
@@ -96,18 +95,6 @@ export function knowledgeConsoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps)
     }
   }
 
-  /**
-   * PATCH, which web/act.ts (POST only) does not make: the same in-process
-   * request, the person in the server-side environment no request can set.
-   */
-  async function patchThroughApi(c: Context<ApiEnv>, actor: Actor, path: string, body: unknown, idempotencyKey?: string): Promise<ActOutcome> {
-    const env: ConsoleCall & object = { ...(c.env as object), consoleActor: actor };
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) };
-    const response = await deps.api.fetch(new Request(new URL(path, c.req.url), { method: 'PATCH', headers, body: JSON.stringify(body) }), env);
-    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (response.ok) return { ok: true, status: response.status, body: answer as never };
-    return { ok: false, status: response.status, title: String(answer.title ?? `HTTP ${response.status}`), detail: String(answer.detail ?? '') };
-  }
 }
 
 type Form = Record<string, string | File | (string | File)[]>;
