@@ -20,10 +20,6 @@ export interface NewArticle {
  * With a request key, a second store of the same request answers the first article's id.
  */
 export async function storeArticle(db: Kysely<Database>, article: NewArticle): Promise<string> {
-  if (article.requestKey) {
-    const earlier = await db.selectFrom('articles').select('id').where('idempotency_key', '=', article.requestKey).executeTakeFirst();
-    if (earlier) return earlier.id;
-  }
   const row = await db
     .insertInto('articles')
     .values({
@@ -37,7 +33,7 @@ export async function storeArticle(db: Kysely<Database>, article: NewArticle): P
       from_address: article.fromAddress ?? null,
       idempotency_key: article.requestKey ?? null,
     })
-    // Two retries at once: the loser finds the winner's row.
+    // A retry (or two at once) inserts nothing and finds the first store's row.
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
