@@ -17,7 +17,7 @@ export async function runHelpdeskProcess(parts: HelpdeskOptions['parts']): Promi
     const triageRules = loadTriageRules(config.triageRulesFile, slaPolicy);
     if (parts.worker || parts.intake) {
       await checkTemplates(config.mail.templatesDir);
-      installRuntime();
+      installRuntime(config);
     }
     helpdesk = new Helpdesk({ config, slaPolicy, triageRules, parts });
   } catch (error) {

@@ -46,7 +46,7 @@ async function main(): Promise<number> {
     const db = connectDatabase(postgres.url);
     await migrateToLatest(db);
     const config = loadConfig({ ...process.env, DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporal.address, DATA_DIR: dir, PORT: String(apiPort) });
-    installRuntime();
+    installRuntime(config);
     helpdesk = await new Helpdesk({ config, slaPolicy: loadSlaPolicy(), parts: { worker: true, intake: true, api: true }, apiListen: { port: apiPort, host: '127.0.0.1' } }).start();
     const apiUrl = helpdesk.api!.url;
     let failed = 0;

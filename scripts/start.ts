@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   if (stopping) return;
   await migrate(config);
 
-  installRuntime();
+  installRuntime(config);
   helpdesk = new Helpdesk({ config, slaPolicy, triageRules, parts: { worker: true, intake: true, api: true } });
   await helpdesk.start();
   if (stopping) return;

@@ -1,5 +1,5 @@
 import { DefaultLogger, Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
-import { ConfigError, loadConfig, type Config } from '../lib/config';
+import { ConfigError, type Config } from '../lib/config';
 import { log } from '../lib/log';
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -14,10 +14,10 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
  * The SDK's runtime, logging through pino, and without its own signal
  * handlers: our processes decide the order of shutdown themselves.
  *
- * The configuration is read again here (its callers have loaded, and so
- * validated, it already) for TEMPORAL_METRICS_PORT.
+ * Takes the configuration its caller has loaded (and so validated) already,
+ * for TEMPORAL_METRICS_PORT and METRICS_HOST.
  */
-export function installRuntime(config: Config = loadConfig()): void {
+export function installRuntime(config: Config): void {
   const sdkLog = log.child({ component: 'temporal-sdk' });
   try {
     Runtime.install({
