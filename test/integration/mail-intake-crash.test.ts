@@ -2,21 +2,18 @@
 // the IMAP poller) is killed with SIGKILL while it is taking mail in, then
 // started again. Every mail ends up taken in once: one ticket and one article
 // each, a second delivery of the same mail not taken in again, INBOX empty.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { startProductProcess, type ProductProcess } from '../../scripts/devstack/product-process';
 import { eventually } from '../support/stack';
 import { composeMail, deliver, mailboxClient, messageIdsIn, startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
 
 const STARTUP_MS = 300_000;
 const MAILS = 24;
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let env: IntakeEnv;
 let agentClient: ImapFlow;
-let worker: ChildProcess | undefined;
-let output = '';
+let worker: ProductProcess | undefined;
 
 beforeAll(async () => {
   env = await startIntakeEnv({ inProcess: false });
@@ -24,42 +21,22 @@ beforeAll(async () => {
 }, STARTUP_MS);
 
 afterAll(async () => {
-  if (worker) kill(worker, 'SIGKILL');
+  worker?.signal('SIGKILL');
   await agentClient?.logout().catch(() => {});
   await env?.stop();
 });
 
 /** `npm run worker` against the test's servers, in a process group of its own. */
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('node_modules/tsx/dist/cli.mjs', `file://${ROOT}`)), 'worker/main.ts'], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_TASK_QUEUE: env.stack.taskQueue,
-      IMAP_URL: env.imapUrl,
-      SUPPORT_ADDRESS: SUPPORT,
-      LOG_LEVEL: 'info',
-    },
+function startWorker(): ProductProcess {
+  return startProductProcess('worker', 'worker', {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_TASK_QUEUE: env.stack.taskQueue,
+    IMAP_URL: env.imapUrl,
+    SUPPORT_ADDRESS: SUPPORT,
+    LOG_LEVEL: 'info',
   });
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return child;
 }
-
-function kill(child: ChildProcess, signal: NodeJS.Signals) {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 const customer = (i: number) => `crash-${i}-${env.run}@example.jp`;
 const messageId = (i: number) => `<crash-${i}-${env.run}@example.jp>`;
@@ -91,25 +68,26 @@ it(
 
     worker = startWorker();
     await eventually(async () => (await decidedCount()) >= 1, 120_000).catch((error) => {
-      throw new Error(`${error.message}\n${output}`);
+      throw new Error(`${error.message}\n${worker!.output()}`);
     });
-    kill(worker, 'SIGKILL');
-    await exited(worker);
+    worker.signal('SIGKILL');
+    await worker.exited;
     const atKill = await decidedCount();
     const leftInInbox = (await messageIdsIn(agentClient, 'INBOX')).length;
 
     worker = startWorker();
     await eventually(async () => (await messageIdsIn(agentClient, 'INBOX')).length === 0, 180_000).catch((error) => {
-      throw new Error(`${error.message}\n${output}`);
+      throw new Error(`${error.message}\n${worker!.output()}`);
     });
-    kill(worker, 'SIGTERM');
-    await exited(worker);
+    const last = worker;
+    await last.stop();
     worker = undefined;
+    const output = () => last.output();
 
     console.log(`killed with ${atKill} of ${MAILS + 1} mails decided and ${leftInInbox} deliveries still in INBOX`);
     const customers = Array.from({ length: MAILS + 1 }, (_, i) => customer(i));
     const tickets = await env.stack.db.selectFrom('tickets').select(['number', 'customer_email']).where('customer_email', 'in', customers).execute();
-    if (tickets.length !== MAILS + 1) console.log(`tickets per customer:\n${await ticketsAndIntakes(tickets)}\n${output}`);
+    if (tickets.length !== MAILS + 1) console.log(`tickets per customer:\n${await ticketsAndIntakes(tickets)}\n${output()}`);
     expect(tickets.length).toBe(MAILS + 1);
     expect(new Set(tickets.map((t) => t.customer_email)).size).toBe(MAILS + 1);
     const articles = await env.stack.db

@@ -4,23 +4,20 @@
 // `npm run worker` process serves METRICS_PORT and the Temporal SDK's own
 // exporter (TEMPORAL_METRICS_PORT), counts a mail it takes in, and frees both
 // ports when SIGINT stops it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordIntakeOutcome } from '../../activities/intake/intake-records';
 import { slaRecordActivities } from '../../activities/sla-records';
 import { freePorts } from '../../scripts/devstack/ports';
+import { startProductProcess, type ProductProcess } from '../../scripts/devstack/product-process';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUPPORT = 'support@desk.test';
 
 let stack: TestStack;
 let metricsPort: number;
-let worker: ChildProcess | undefined;
-let output = '';
+let worker: ProductProcess | undefined;
 
 beforeAll(async () => {
   [metricsPort] = await freePorts(1);
@@ -28,7 +25,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (worker) signalGroup(worker, 'SIGKILL');
+  worker?.signal('SIGKILL');
   await stack?.stop();
 });
 
@@ -107,8 +104,8 @@ describe('npm run worker', () => {
   it('serves METRICS_PORT and TEMPORAL_METRICS_PORT, counts a mail it takes in, and frees both ports on SIGINT', async () => {
     const [port, temporalPort] = await freePorts(2);
     worker = startWorker({ METRICS_PORT: String(port), TEMPORAL_METRICS_PORT: String(temporalPort) });
-    await eventually(async () => output.includes('"msg":"worker running"'), 120_000).catch((error) => {
-      throw new Error(`${error.message}\n${output}`);
+    await eventually(async () => worker!.output().includes('"msg":"worker running"'), 120_000).catch((error) => {
+      throw new Error(`${error.message}\n${worker!.output()}`);
     });
 
     // The stack's API starts the mail's intake on the intake queue, which only this worker polls.
@@ -141,8 +138,9 @@ describe('npm run worker', () => {
     }, 30_000);
     expect(sdk).toMatch(/^temporal_/m);
 
-    signalGroup(worker, 'SIGINT');
-    const code = await exitCode(worker);
+    await worker.stop(60_000, 'SIGINT');
+    const code = await worker.exited;
+    const output = worker.output();
     worker = undefined;
     expect(code, output.slice(-3000)).toBe(0);
     // Stopped in its order, the metrics server last (lib/helpdesk.ts), not killed.
@@ -152,34 +150,17 @@ describe('npm run worker', () => {
   }, 240_000);
 });
 
-/**
- * worker/main.ts (`npm run worker`) against the test's servers and the stack's
- * task queue, in a process group of its own. Run as `node --import tsx`, as
- * `npm start` is, not through the tsx command: on a signal that command waits
- * 30 ms for its child to report it and otherwise kills the child with SIGKILL
- * and exits 130, which on a busy machine made this test's clean stop a coin toss.
- */
-function startWorker(env: Record<string, string>): ChildProcess {
-  output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      SUPPORT_ADDRESS: SUPPORT,
-      DATA_DIR: stack.config.dataDir,
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+/** worker/main.ts (`npm run worker`) against the test's servers and the stack's task queue, in a process group of its own. */
+function startWorker(env: Record<string, string>): ProductProcess {
+  return startProductProcess('worker', 'worker', {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    SUPPORT_ADDRESS: SUPPORT,
+    DATA_DIR: stack.config.dataDir,
+    LOG_LEVEL: 'info',
+    ...env,
   });
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return child;
 }
 
 /** The intake's outcome, or undefined while the intake is still running (503: send the same mail again). */
@@ -193,19 +174,6 @@ async function postMail(raw: Buffer): Promise<string | undefined> {
   if (response.status === 503) return undefined;
   expect(response.status, JSON.stringify(body)).toBe(200);
   return body.outcome;
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // gone already
-  }
-}
-
-function exitCode(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 function portIsFree(port: number): Promise<boolean> {
