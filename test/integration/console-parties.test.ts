@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../db/users';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { launchBrowser, screenshotPath, signIn } from '../support/browser';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 const run = randomBytes(3).toString('hex');
@@ -59,12 +59,7 @@ async function signedIn(language: typeof ENGLISH = ENGLISH): Promise<Page> {
   context.setDefaultTimeout(15_000);
   contexts.push(context);
   const page = await context.newPage();
-  const ja = language === JAPANESE;
-  await page.goto('/login');
-  await page.getByLabel(ja ? 'ユーザー名' : 'User name').fill(agent);
-  await page.getByLabel(ja ? 'パスワード' : 'Password').fill(PASSWORD);
-  await page.getByRole('button', { name: ja ? 'サインイン' : 'Sign in' }).click();
-  await page.waitForURL(/\/tickets\?view=mine$/);
+  await signIn(page, agent, PASSWORD, language === JAPANESE ? 'ja' : 'en');
   return page;
 }
 

@@ -4,11 +4,11 @@
 //
 // Every test file shares the database: user names and subjects here carry a random suffix.
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../db/users';
 import type { Role, SupportLevel } from '../../workflows/ticket-types';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, submitSignIn } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const run = randomBytes(3).toString('hex');
@@ -43,15 +43,6 @@ async function newContext(extraHTTPHeaders: Record<string, string> = {}): Promis
   return context;
 }
 
-/** Fills in the login form and presses Sign in; answers the response to the form's POST. */
-async function submitLogin(page: Page, user: string, password: string): Promise<Response> {
-  await page.goto('/login');
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(password);
-  const posted = page.waitForResponse((r) => new URL(r.url()).pathname === '/login' && r.request().method() === 'POST');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return posted;
-}
 
 const sessionCookie = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name === 'hd_session');
 
@@ -72,7 +63,7 @@ describe('signing in', () => {
     const context = await newContext();
     const page = await context.newPage();
 
-    const refused = await submitLogin(page, name, 'not the password at all');
+    const refused = await submitSignIn(page, name, 'not the password at all');
     expect(refused.status()).toBe(401);
     await page.getByRole('alert').filter({ hasText: 'Wrong user name or password.' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
@@ -88,7 +79,7 @@ describe('signing in', () => {
     expect(audit).toEqual([{ action: 'console.signIn', status: 401, ip: '127.0.0.1', method: 'POST', path: '/login', outcome: 'wrong user name or password' }]);
 
     // The right password still works afterwards, and is audited too.
-    const accepted = await submitLogin(page, name, PASSWORD);
+    const accepted = await submitSignIn(page, name, PASSWORD);
     expect(accepted.status()).toBe(303);
     await page.getByRole('heading', { name: 'My open tickets', level: 1 }).waitFor();
     expect(await sessionCookie(context)).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
@@ -124,7 +115,7 @@ describe('CSRF on actions', () => {
     const number = await phoneTicket(`CSRF ${run}`);
     const context = await newContext();
     const page = await context.newPage();
-    expect((await submitLogin(page, name, PASSWORD)).status()).toBe(303);
+    expect((await submitSignIn(page, name, PASSWORD)).status()).toBe(303);
     await page.goto(`/tickets/${number}`);
     await page.getByRole('button', { name: 'Acknowledge', exact: true }).waitFor();
 
@@ -156,7 +147,7 @@ describe('who may not use the console', () => {
     const name = await newUser('ivan', 'integrator');
     const context = await newContext();
     const page = await context.newPage();
-    const refused = await submitLogin(page, name, PASSWORD);
+    const refused = await submitSignIn(page, name, PASSWORD);
     expect(refused.status()).toBe(403);
     await page.getByRole('alert').filter({ hasText: 'This role cannot use the console (use the API).' }).waitFor();
     expect(await sessionCookie(context)).toBeUndefined();

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../api/tokens';
 import { createUser } from '../../db/users';
 import type { Role, SupportLevel } from '../../workflows/ticket-types';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { launchBrowser, screenshotPath, signIn } from '../support/browser';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { startStackIntake, type StackIntake } from './mail-intake.support';
 
@@ -84,12 +84,7 @@ async function newContext(language: typeof ENGLISH = ENGLISH): Promise<BrowserCo
 /** A new browser context for `person`, signed in through the login page. */
 async function signedIn(person: Person, language: typeof ENGLISH = ENGLISH): Promise<Page> {
   const page = await (await newContext(language)).newPage();
-  const ja = language === JAPANESE;
-  await page.goto('/login');
-  await page.getByLabel(ja ? 'ユーザー名' : 'User name').fill(person.name);
-  await page.getByLabel(ja ? 'パスワード' : 'Password').fill(PASSWORD);
-  await page.getByRole('button', { name: ja ? 'サインイン' : 'Sign in' }).click();
-  await page.waitForURL(/\/tickets\?view=mine$/);
+  await signIn(page, person.name, PASSWORD, language === JAPANESE ? 'ja' : 'en');
   return page;
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../api/tokens';
 import { createUser } from '../../db/users';
 import type { Role, SupportLevel } from '../../workflows/ticket-types';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { launchBrowser, screenshotPath, signIn } from '../support/browser';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 const run = randomBytes(3).toString('hex');
@@ -22,8 +22,8 @@ type Lang = keyof typeof LANGUAGES;
 
 /** The words the test looks for, as the console shows them. */
 const WORDS = {
-  ja: { user: 'ユーザー名', password: 'パスワード', signIn: 'サインイン', write: 'ナレッジを書く', cause: '原因', fix: '対処', save: '下書きを保存', submit: 'レビューに出す', approve: '承認して公開', inReview: 'レビュー中', published: '公開済み', own: 'ご自身が書いたナレッジです' },
-  en: { user: 'User name', password: 'Password', signIn: 'Sign in', write: 'Write a knowledge record', cause: 'Cause', fix: 'Fix', save: 'Save draft', submit: 'Send to review', approve: 'Approve and publish', inReview: 'In review', published: 'Published', own: 'You wrote this record' },
+  ja: { write: 'ナレッジを書く', cause: '原因', fix: '対処', save: '下書きを保存', submit: 'レビューに出す', approve: '承認して公開', inReview: 'レビュー中', published: '公開済み', own: 'ご自身が書いたナレッジです' },
+  en: { write: 'Write a knowledge record', cause: 'Cause', fix: 'Fix', save: 'Save draft', submit: 'Send to review', approve: 'Approve and publish', inReview: 'In review', published: 'Published', own: 'You wrote this record' },
 } as const;
 
 let stack: TestStack;
@@ -79,11 +79,7 @@ async function signedIn(person: Person, lang: Lang): Promise<Page> {
   context.setDefaultTimeout(15_000);
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel(WORDS[lang].user).fill(person.name);
-  await page.getByLabel(WORDS[lang].password).fill(PASSWORD);
-  await page.getByRole('button', { name: WORDS[lang].signIn }).click();
-  await page.waitForURL(/\/tickets\?view=mine$/);
+  await signIn(page, person.name, PASSWORD, lang);
   return page;
 }
 

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -33,4 +33,27 @@ export function screenshotPath(name: string): string {
   const dir = path.resolve(import.meta.dirname, '../../test-results/screenshots');
   mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.png`);
+}
+
+/** The sign-in form's words in the console's two languages. */
+const SIGN_IN_WORDS = {
+  ja: { user: 'ユーザー名', password: 'パスワード', signIn: 'サインイン' },
+  en: { user: 'User name', password: 'Password', signIn: 'Sign in' },
+} as const;
+
+/** Opens /login, fills in the form in `lang` and presses Sign in; answers the response to the form's POST. */
+export async function submitSignIn(page: Page, user: string, password: string, lang: keyof typeof SIGN_IN_WORDS = 'en'): Promise<Response> {
+  const words = SIGN_IN_WORDS[lang];
+  await page.goto('/login');
+  await page.getByLabel(words.user).fill(user);
+  await page.getByLabel(words.password).fill(password);
+  const posted = page.waitForResponse((r) => new URL(r.url()).pathname === '/login' && r.request().method() === 'POST');
+  await page.getByRole('button', { name: words.signIn }).click();
+  return posted;
+}
+
+/** Signs `user` in and waits for the list a sign-in lands on (My open tickets). */
+export async function signIn(page: Page, user: string, password: string, lang: keyof typeof SIGN_IN_WORDS = 'en'): Promise<void> {
+  await submitSignIn(page, user, password, lang);
+  await page.waitForURL(/\/tickets\?view=mine$/);
 }
