@@ -2,14 +2,11 @@ import type { Kysely } from 'kysely';
 import { writeOutgoingArticle } from '../db/articles';
 import type { Database } from '../db/schema';
 import { partiesForMail } from '../db/ticket-parties';
+import { fromAddressOf } from '../lib/desks/desk';
 import { formatReplySubject } from './intake/ticket-tag';
 import { replyRecipients } from './outbound-mail/reply-recipients';
+import { signed, type TicketDeskOf } from './ticket-desk';
 import { customerSalutation, loadTemplate, renderTemplate } from './outbound-mail/templates';
-
-export interface DeskAddresses {
-  supportAddress: string;
-  mailingListAddress?: string;
-}
 
 export interface ReplyRequest {
   number: string;
@@ -24,9 +21,10 @@ export interface ReplyRequest {
  * mailing list and the ticket's participants in Cc (reply-recipients.ts). The
  * mail itself is sent from these articles (outbound mail).
  */
-export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresses, templatesDir?: string) {
+export function customerReplyActivities(db: Kysely<Database>, deskOf: TicketDeskOf) {
   /** `subject` defaults to `Re: [Ticket#<number>] <original subject>`: the article holds the subject as mailed. */
   async function writeReply(request: ReplyRequest, kind: 'receipt_notice' | 'answer', body: string, subject?: string): Promise<string> {
+    const desk = await deskOf(request.number);
     const ticket = await db
       .selectFrom('tickets')
       .select(['subject', 'customer_email', 'customer_name'])
@@ -35,16 +33,16 @@ export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresse
     const { to, cc } = replyRecipients({
       customer: ticket.customer_email,
       parties: await partiesForMail(db, request.number),
-      mailingList: desk.mailingListAddress,
-      supportAddress: desk.supportAddress,
+      mailingList: desk.mailingList,
+      supportAddress: fromAddressOf(desk),
     });
     return writeOutgoingArticle(db, {
       ticketNumber: request.number,
       kind,
       author: request.author,
       subject: subject ?? formatReplySubject(request.number, ticket.subject),
-      body,
-      from: desk.supportAddress,
+      body: kind === 'answer' ? signed(body, desk) : body,
+      from: fromAddressOf(desk),
       to,
       cc,
       idempotencyKey: request.key,
@@ -57,7 +55,7 @@ export function customerReplyActivities(db: Kysely<Database>, desk: DeskAddresse
       const written = await db.selectFrom('articles').select('id').where('idempotency_key', '=', request.key).executeTakeFirst();
       if (written) return written.id;
       const ticket = await db.selectFrom('tickets').select(['subject', 'customer_name']).where('number', '=', request.number).executeTakeFirstOrThrow();
-      const { subject, body } = renderTemplate(await loadTemplate('receipt_notice', templatesDir), {
+      const { subject, body } = renderTemplate(await loadTemplate('receipt_notice', (await deskOf(request.number)).templatesDir), {
         number: request.number,
         subject: ticket.subject,
         owner: request.author,

@@ -1,26 +1,29 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Config } from '../lib/config';
-import { customerReplyActivities, type DeskAddresses } from './customer-replies';
+import { singleDesk, type Desks } from '../lib/desks/desk';
+import { customerReplyActivities } from './customer-replies';
 import { outboundMailActivities, outboundMailSettings, type OutboundMailSettings } from './outbound-mail';
 import { slaRecordActivities } from './sla-records';
 import { spamActivities } from './spam';
 import type { SpamFilter } from './spam/spam-filter';
+import { ticketDeskOf } from './ticket-desk';
 import { ticketRecordActivities } from './ticket-records';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
-  desk: DeskAddresses;
+  desks: Desks;
   mail: OutboundMailSettings;
   spam: SpamFilter;
 }
 
 /** What the activities need, from the product's configuration. */
-export function activityDeps(db: Kysely<Database>, config: Config, spam: SpamFilter): ActivityDeps {
+/** `desks`: DESKS_FILE's; absent, the one desk of SUPPORT_ADDRESS. */
+export function activityDeps(db: Kysely<Database>, config: Config, spam: SpamFilter, desks: Desks = singleDesk(config)): ActivityDeps {
   return {
     db,
     spam,
-    desk: { supportAddress: config.supportAddress, mailingListAddress: config.mailingListAddress },
+    desks,
     mail: outboundMailSettings(config),
   };
 }
@@ -30,8 +33,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...ticketRecordActivities(deps.db),
     ...slaRecordActivities(deps.db),
-    ...customerReplyActivities(deps.db, deps.desk, deps.mail.templatesDir),
-    ...outboundMailActivities(deps.db, deps.desk, deps.mail),
+    ...customerReplyActivities(deps.db, ticketDeskOf(deps.db, deps.desks)),
+    ...outboundMailActivities(deps.db, ticketDeskOf(deps.db, deps.desks), deps.mail),
     ...spamActivities(deps.spam, deps.db),
   };
 }

@@ -2,6 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
+import { singleDesk } from '../lib/desks/desk';
 import type { TicketStarter } from '../lib/open-ticket';
 import { log } from '../lib/log';
 import { auditLog } from './audit';
@@ -45,7 +46,8 @@ const MAIL_BODY_LIMIT_FACTOR = 2;
 const MAIL_PATH = '/api/intake/mail';
 
 /** The HTTP API: public health and docs, then everything else behind a bearer token. */
-export function createApp(deps: ApiDeps): Hono<ApiEnv> {
+export function createApp(given: ApiDeps): Hono<ApiEnv> {
+  const deps = { ...given, desks: given.desks ?? singleDesk(given.config, given.slaPolicy) };
   const app = new Hono<ApiEnv>();
   const starter: TicketStarter = {
     db: deps.db,
@@ -53,6 +55,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
     taskQueue: deps.config.temporal.taskQueue,
     settings: { reopenWindowMs: deps.config.reopenWindowMs, autoCloseAfterMs: deps.config.autoCloseAfterMs },
     slaPolicy: deps.slaPolicy,
+    desks: deps.desks,
     triageRules: deps.triageRules,
   };
 

@@ -4,7 +4,7 @@ import type { ArticleKind } from '../db/schema';
 import type { z } from 'zod';
 import type { ActionArgs, AgentAction, TicketView } from '../workflows/ticket-messages';
 import type { Actor, Role } from '../workflows/ticket-types';
-import type { ApiDeps } from './env';
+import type { WiredDeps } from './env';
 import { Problem } from './problem';
 import type { RouteBook } from './route-book';
 import { rethrowDatabase, TicketGateway } from './ticket-gateway';
@@ -14,13 +14,14 @@ import { mayAct, ROLE_GROUPS } from './role-groups';
 import { reopenWindowOver } from '../workflows/reopen-window';
 import { checkRequestedParties, recordRequestedParties } from '../lib/ticket-parties';
 import { log } from '../lib/log';
+import { ofDesk } from '../db/ticket-desks';
 import { similarTickets } from '../db/similar-tickets';
 import { customerProblem } from './customer-schemas';
 
 const { desk: WORKERS, reviewers: REVIEWERS, feeders: FEEDERS } = ROLE_GROUPS;
 const TICKET = { 200: { description: 'the ticket as it now stands', schema: responses.ticketView } };
 
-export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStarter): void {
+export function ticketRoutes(book: RouteBook, deps: WiredDeps, starter: TicketStarter): void {
   const tickets = new TicketGateway(deps.temporal, deps.db);
   const json = (c: { json: (body: unknown, status?: 200 | 201 | 202) => Response }, ticket: TicketView | IntakeReceipt, status: 200 | 201 | 202 = 200) =>
     c.json(ticket, status);
@@ -51,15 +52,14 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
   book.add(
     { method: 'post', path: '/api/tickets', action: 'ticket.create', summary: 'Open a ticket (phone or web intake)', roles: FEEDERS, body: schema.newTicketBody, responses: { 201: { description: 'the new ticket, for the desk with `similar` (the most similar closed tickets); for integrators its number, status and creation time', schema: responses.ticketOrReceipt } } },
     async ({ c, actor, body }) => {
-      const { requester, account, endCustomer, partnerTicketNumber, cc, ...inquiry } = body;
+      const { requester, account, endCustomer, partnerTicketNumber, cc, desk, ...inquiry } = body;
       const parties = { requester, account, endCustomer, partnerTicketNumber, cc };
+      if (desk !== undefined && !deps.desks.named(desk)) throw new Problem(400, 'Invalid request', `desk: no desk "${desk}" (the desks: ${deps.desks.all.map((d) => d.id).join(', ')})`);
       await checkRequestedParties(deps.db, parties).catch(customerProblem);
-      const ticket = await tickets.open(() => openTicket(starter, { ...inquiry, author: actor.user }));
-      c.set('ticketNumber', ticket.number);
-      // The ticket exists now whatever happens here: parties that could not be recorded are for an agent to set.
-      await recordRequestedParties(deps.db, ticket.number, ticket, parties).catch((error) =>
-        log.error({ err: error, ticket: ticket.number }, 'could not record the parties of a new ticket'),
+      const ticket = await tickets.open(() =>
+        openTicket(starter, { ...inquiry, desk, author: actor.user, recordParties: (number) => recordRequestedParties(deps.db, number, inquiry, parties) }),
       );
+      c.set('ticketNumber', ticket.number);
       // The desk sees at once whether this happened before: the most similar closed tickets, as GET …/similar gives them.
       const similar = mayAct('desk', actor.role) ? await similarTickets(deps.db, ticket.number).catch((error) => log.warn({ err: error, ticket: ticket.number }, 'no similar tickets for a new ticket')) : undefined;
       return json(c, { ...shownTo(actor, { ...ticket, slaStatus: 'on_track' }), ...(similar ? { similar } : {}) }, 201);
@@ -80,6 +80,11 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
         q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('partner_ticket_number', '=', query.partnerTicketNumber!));
       }
       if (query.account) q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('account_id', '=', query.account!));
+      if (query.desk) {
+        const desk = deps.desks.named(query.desk);
+        if (!desk) throw new Problem(400, 'Invalid request', `desk: no desk "${query.desk}" (the desks: ${deps.desks.all.map((d) => d.id).join(', ')})`);
+        q = q.where(ofDesk(desk));
+      }
       // The tickets whose requester is in several accounts and whose mail did not say which: an agent decides.
       if (query.accountUncertain) {
         q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('account_uncertain', '=', query.accountUncertain === 'true'));
@@ -196,6 +201,7 @@ export function ticketRoutes(book: RouteBook, deps: ApiDeps, starter: TicketStar
         author: actor.user,
         refersTo: number,
         existingArticleId: articleId,
+        desk: old.desk,
       }));
       return json(c, shownTo(actor, { ...opened, slaStatus: 'on_track' }, articleId), 201);
     },

@@ -57,12 +57,18 @@ export const newTicketBody = z.object({
   body: lines(1_000_000),
   priority: z.enum(PRIORITIES).default('P3'),
   channel: z.enum(['phone', 'web']).default('phone'),
+  /** The desk's id (DESKS_FILE); unset: the default desk. */
+  desk: deskIdField().optional(),
   requester: partyFields.requester.optional(),
   account: accountIdField().optional(),
   endCustomer: partyFields.endCustomer.optional(),
   partnerTicketNumber: partyFields.partnerTicketNumber.optional(),
   cc: partyFields.cc.optional(),
 });
+
+function deskIdField() {
+  return z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a desk id, like "oss"');
+}
 
 export const queueBody = z.object({ queue: headerSafe(100) });
 export const emptyBody = z.object({}).strict();
@@ -87,6 +93,7 @@ export const ticketListQuery = z.object({
   priority: z.enum(PRIORITIES).optional(),
   partnerTicketNumber: safeString().max(200).optional(),
   account: digits(18, 'an account id').optional(),
+  desk: deskIdField().optional(),
   accountUncertain: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

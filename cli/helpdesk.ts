@@ -6,6 +6,7 @@ import { TOKEN_USAGE, tokenCommand, UsageError } from './token-command';
 import { USER_USAGE, userCommand } from './user-command';
 import { CUSTOMER_USAGE, customerCommand } from './customer-command';
 import { TRIAGE_USAGE, triageCommand } from './triage-command';
+import { DESK_USAGE, deskCommand } from './desk-command';
 
 const USAGE = `usage:
 ${TOKEN_USAGE}
@@ -13,7 +14,8 @@ ${USER_USAGE}
 ${SPAM_USAGE}
 ${INTAKE_USAGE}
 ${CUSTOMER_USAGE}
-${TRIAGE_USAGE}`;
+${TRIAGE_USAGE}
+${DESK_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -29,6 +31,8 @@ async function main(argv: string[]): Promise<void> {
       return intakeCommand(config, args);
     case 'triage':
       return triageCommand(config, args);
+    case 'desks':
+      return deskCommand(config);
     case 'account':
     case 'contact':
     case 'member':

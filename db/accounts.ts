@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { patternProblem } from '../activities/intake/ticket-parties-rules';
+import { slaOverrideProblems } from '../lib/desks/contract-sla';
 import { conflict, invalid, isId, isUniqueViolation, normalDomain, notFound, oneLineText } from './customer-errors';
 import type { AccountContract, AccountKind, Database, MembershipRole } from './schema';
 
@@ -62,7 +63,11 @@ function contract(value: AccountContract | undefined): AccountContract {
     const plan = oneLineText(value.plan, 'contract plan', 100);
     if (plan) out.plan = plan;
   }
-  if (value?.slaOverrides !== undefined) out.slaOverrides = value.slaOverrides;
+  if (value?.slaOverrides !== undefined) {
+    const problems = slaOverrideProblems(value.slaOverrides);
+    if (problems.length) throw invalid(`contract ${problems.join('; ')}`);
+    out.slaOverrides = value.slaOverrides;
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@ import * as idempotencyRequestHash from './migrations/0012_idempotency_request_h
 import * as portal from './migrations/0013_portal';
 import * as similarTickets from './migrations/0014_similar_tickets';
 import * as knowledgeRecords from './migrations/0015_knowledge_records';
+import * as ticketDesk from './migrations/0016_ticket_desk';
 
 /**
  * Migrations are files in ./migrations, listed here so that they bundle and
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0013_portal': portal,
   '0014_similar_tickets': similarTickets,
   '0015_knowledge_records': knowledgeRecords,
+  '0016_ticket_desk': ticketDesk,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -72,6 +72,8 @@ export interface TicketsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Timestamp | null;
+  /** The desk's id, generated from `state` (migration 0016); null: the default desk's, from before desks. */
+  desk: ColumnType<string | null, never, never>;
   /** The nearest deadline of a running SLA clock, as the workflow last recorded it. */
   next_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
@@ -338,7 +340,7 @@ export interface ContactAddressesTable {
   contact_id: string;
 }
 
-/** What an account's contract says (the plan; SLA overrides by priority for a later part). */
+/** What an account's contract says: the plan, and SLA targets by priority that replace its desk's (lib/desks/contract-sla.ts). */
 export interface AccountContract {
   plan?: string;
   slaOverrides?: Record<string, unknown>;

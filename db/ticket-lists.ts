@@ -4,6 +4,8 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import type { Database } from './schema';
 import type { TicketView } from '../workflows/ticket-messages';
 import type { SlaStatus } from '../workflows/ticket-types';
+import type { Desk } from '../lib/desks/desk';
+import { ofDesk } from './ticket-desks';
 
 export const TICKET_LISTS = ['mine', 'new', 'review', 'waiting', 'warning', 'breached', 'L1', 'L2', 'L3', 'closed', 'search'] as const;
 export type TicketList = (typeof TICKET_LISTS)[number];
@@ -64,16 +66,18 @@ export interface TicketListPage {
 export async function ticketList(
   db: Kysely<Database>,
   list: TicketList,
-  options: { me: string; q?: string; slaStatus?: SlaStatus; account?: string; page: number; pageSize: number; now?: Date },
+  options: { me: string; q?: string; slaStatus?: SlaStatus; account?: string; desk?: Pick<Desk, 'id' | 'isDefault'>; page: number; pageSize: number; now?: Date },
 ): Promise<TicketListPage> {
-  const { account } = options;
-  // A search without words but with an account: all of that account's tickets.
-  const inList: Where = list === 'search' && !options.q?.trim() && account ? () => sql<SqlBool>`true` : whereOf(list, options.me, options.q, options.now ?? new Date());
+  const { account, desk } = options;
+  // A search without words but with an account or a desk: all of its tickets.
+  const inList: Where = list === 'search' && !options.q?.trim() && (account || desk) ? () => sql<SqlBool>`true` : whereOf(list, options.me, options.q, options.now ?? new Date());
   const inSla: Where = options.slaStatus ? (eb) => eb.and([inList(eb), eb('sla_status', '=', options.slaStatus!)]) : inList;
   // `&account=`: only tickets whose parties name that account.
-  const where: Where = account
+  const inAccount: Where = account
     ? (eb) => eb.and([inSla(eb), eb('number', 'in', eb.selectFrom('ticket_parties').select('ticket_number').where('account_id', '=', account))])
     : inSla;
+  // `&desk=`: only that desk's tickets.
+  const where: Where = desk ? (eb) => eb.and([inAccount(eb), ofDesk(desk)(eb)]) : inAccount;
   let query = db.selectFrom('tickets').select(['state', 'next_due_at', 'sla_status', 'status']).where(where);
   query = list === 'closed'
     ? query.orderBy('closed_at', 'desc')

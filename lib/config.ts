@@ -42,6 +42,8 @@ export interface Config {
   imapUrl?: string;
   /** A mail larger than this is kept raw and flagged on its ticket, not opened. */
   maxMessageBytes: number;
+  /** DESKS_FILE: the desks this installation serves (lib/desks/desks-file.ts); unset: one desk from SUPPORT_ADDRESS. Checked at start. */
+  desksFile?: string;
   /** TRIAGE_RULES_FILE: the rules new tickets are triaged by (lib/triage/); unset: none. Checked at start. */
   triageRulesFile?: string;
   /** Outbound mail. No smtpUrl: messages are written as .eml files under `<dataDir>/outbox` instead. */
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     imapUrl: imapUrlSetting(env),
     maxMessageBytes: byteSizeSetting(env, 'MAX_MESSAGE_BYTES', 25 * 1024 * 1024),
+    desksFile: env.DESKS_FILE ? path.resolve(env.DESKS_FILE) : undefined,
     triageRulesFile: env.TRIAGE_RULES_FILE ? path.resolve(env.TRIAGE_RULES_FILE) : undefined,
     mail: {
       smtpUrl: smtpUrlSetting(env),

@@ -15,6 +15,8 @@ import { createTicketWorker } from '../worker/ticket-worker';
 import { openDeskChanges } from '../web/live/desk-changes';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import type { TriageRule } from './triage/rule';
+import type { Desks } from './desks/desk';
+import { loadDesks } from './desks/desks-file';
 import { databaseUrlOf, type Config } from './config';
 import { openDatabase, openTemporalClient, openWorkerConnection } from './dependencies';
 import { log } from './log';
@@ -24,6 +26,8 @@ export interface HelpdeskOptions {
   config: Config;
   /** Loaded (and so validated) before anything starts: a bad file stops the start. */
   slaPolicy: SlaPolicy;
+  /** DESKS_FILE's desks, loaded (and checked) before anything starts; absent: the one desk of SUPPORT_ADDRESS. */
+  desks?: Desks;
   /** Loaded with the SLA policy (lib/triage/rules-file.ts); absent: no triage. */
   triageRules?: readonly TriageRule[];
   /** Which parts this process runs: `npm start` all three, `npm run worker` the two workers, `npm run api` the API. */
@@ -63,6 +67,13 @@ export class Helpdesk {
   private stopping = false;
 
   constructor(private readonly options: HelpdeskOptions) {}
+
+  /** Every part sees the same desks: the ones given, or DESKS_FILE's (the one desk of SUPPORT_ADDRESS without it). */
+  get desks(): Desks {
+    return (this.resolvedDesks ??= this.options.desks ?? loadDesks(this.options.config, this.options.slaPolicy));
+  }
+
+  private resolvedDesks?: Desks;
 
   /** Starts the parts; when stop() is called meanwhile, it returns early with what has started stopped. */
   async start(): Promise<this> {
@@ -128,7 +139,7 @@ export class Helpdesk {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: activityDeps(this.db!, config, this.spamFilter!),
+      deps: activityDeps(this.db!, config, this.spamFilter!, this.desks),
       workflowBundle: this.options.workflowBundle,
     });
     this.worker = worker;
@@ -146,12 +157,13 @@ export class Helpdesk {
 
   private async startApi(): Promise<void> {
     const { config, slaPolicy, triageRules } = this.options;
+    const { desks } = this;
     const apiDb = await openDatabase(config, { queryTimeoutMs: API_QUERY_TIMEOUT_MS });
     this.running('API database pool', () => apiDb.destroy());
     // One LISTEN connection per API process feeds every open console tab.
     const changes = openDeskChanges(databaseUrlOf(config));
     this.running('live changes', () => changes.close());
-    const app = createApp({ db: apiDb, temporal: this.temporal!, config, slaPolicy, triageRules, changes });
+    const app = createApp({ db: apiDb, temporal: this.temporal!, config, slaPolicy, desks, triageRules, changes });
     const listen = this.options.apiListen ?? { port: config.port, host: '0.0.0.0' };
     this.api = await startApiServer(app, listen.port, listen.host);
     this.running('API', () => this.api!.close());
@@ -166,6 +178,7 @@ export class Helpdesk {
       temporal: this.temporal!,
       spamFilter: this.spamFilter!,
       slaPolicy,
+      desks: this.desks,
       triageRules,
       workflowBundle,
       poller,

@@ -5,10 +5,14 @@ import type { Database } from '../db/schema';
 import { allocateTicketNumber } from '../db/ticket-numbers';
 import { ticketRecordActivities } from '../activities/ticket-records';
 import type { SlaPolicy } from '../workflows/sla/policy';
+import { Desk as DeskAttribute } from '../workflows/search-attributes';
 import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import type { NewTicketInit } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
+import { policyUnderContract } from './desks/contract-sla';
+import { Desks, SINGLE_DESK_ID } from './desks/desk';
+import { log } from './log';
 import { ticketsOpened } from './metrics/desk-metrics';
 import { triageOnArrival } from './triage/on-arrival';
 import type { TriageRule } from './triage/rule';
@@ -25,6 +29,14 @@ export interface NewInquiry {
   refersTo?: string;
   /** An article already stored (a follow-up that arrived after the old ticket's reopen window). */
   existingArticleId?: string;
+  /** The desk it is for (an id the caller has checked); unset: the default desk. */
+  desk?: string;
+  /**
+   * Records the ticket's parties once its number exists, before its workflow
+   * starts (the account's contract sets its SLA targets). A failure is logged:
+   * parties that could not be recorded are for an agent to set.
+   */
+  recordParties?: (number: string) => Promise<void>;
 }
 
 export interface TicketStarter {
@@ -32,8 +44,10 @@ export interface TicketStarter {
   temporal: Client;
   taskQueue: string;
   settings: TicketSettings;
-  /** The SLA policy new tickets start under (SLA_POLICY_FILE or the default). */
+  /** The installation's SLA policy (SLA_POLICY_FILE or the default), for desks without their own. */
   slaPolicy: SlaPolicy;
+  /** The desks (DESKS_FILE); absent: the one desk, under `slaPolicy`. */
+  desks?: Desks;
   /** The rules new tickets are triaged by (TRIAGE_RULES_FILE); none: tickets open as they came. */
   triageRules?: readonly TriageRule[];
 }
@@ -63,6 +77,7 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
       body: inquiry.body,
       fromAddress: inquiry.customer.email,
     }));
+  await inquiry.recordParties?.(number).catch((error) => log.error({ err: error, ticket: number }, 'could not record the parties of a new ticket'));
   const { connection } = starter.temporal;
   try {
     return await connection.withDeadline(Date.now() + START_MS, () => launchTicket(starter, articleId, {
@@ -73,7 +88,7 @@ export async function openTicket(starter: TicketStarter, inquiry: NewInquiry): P
       priority: inquiry.priority,
       createdAt: new Date().toISOString(),
       refersTo: inquiry.refersTo,
-    }));
+    }, { desk: inquiry.desk }));
   } catch (error) {
     // A start that timed out may still have reached the server: only a workflow that is not there is withdrawn.
     if (await connection.withDeadline(Date.now() + CHECK_MS, () => workflowExists(starter, number))) return ticketFromWorkflow(starter, number);
@@ -112,17 +127,22 @@ function ticketStaticDisplay(ticket: TicketState): { staticSummary: string; stat
  * workflow wrote since, a second start finds the first workflow, and the
  * triage lines are written once.
  */
-export async function launchTicket(starter: TicketStarter, firstArticleId: string, init: NewTicketInit): Promise<TicketState> {
+export async function launchTicket(starter: TicketStarter, firstArticleId: string, init: NewTicketInit, opening: { desk?: string } = {}): Promise<TicketState> {
   const triaged = await triageOnArrival(starter.db, starter.triageRules ?? [], init, firstArticleId);
   const opened = triagedTicket(init, triaged);
-  const ticket: TicketState = { ...opened, counts: { ...opened.counts, articles: 1 } };
+  const desks = starter.desks ?? new Desks([{ id: SINGLE_DESK_ID, name: 'Helpdesk', addresses: [], isDefault: true }], starter.slaPolicy);
+  const desk = desks.of(opening.desk);
+  const ticket: TicketState = { ...opened, desk: desk.id, counts: { ...opened.counts, articles: 1 } };
+  const slaPolicy = policyUnderContract(desks.policyOf(desk), await contractSlaOf(starter.db, ticket.number));
   // The read model exists before the workflow runs, so the ticket can be found at once.
   await ticketRecordActivities(starter.db).recordTicket({ ...ticket, slaStatus: 'on_track' }, 0);
   try {
     await starter.temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
       workflowId: ticketWorkflowId(ticket.number),
       taskQueue: starter.taskQueue,
-      args: [{ ticket, settings: starter.settings, slaPolicy: starter.slaPolicy, firstArticleId }],
+      args: [{ ticket, settings: starter.settings, slaPolicy, firstArticleId }],
+      // Set once here: a ticket's desk never changes, and the workflow's own upserts leave it alone.
+      typedSearchAttributes: [{ key: DeskAttribute, value: desk.id }],
       // The Temporal UI's workflow list then reads like a ticket list; the workflow keeps its current details itself.
       ...ticketStaticDisplay(ticket),
     });
@@ -134,6 +154,17 @@ export async function launchTicket(starter: TicketStarter, firstArticleId: strin
   // After the start: only a ticket that exists gets history lines.
   if (triaged) await recordTriage(starter.db, ticket.number, triaged, init.createdAt);
   return ticket;
+}
+
+/** The SLA targets of the contract of the account recorded on the ticket (none: the desk's). */
+async function contractSlaOf(db: Kysely<Database>, number: string): Promise<unknown> {
+  const row = await db
+    .selectFrom('ticket_parties')
+    .innerJoin('accounts', 'accounts.id', 'ticket_parties.account_id')
+    .select('accounts.contract')
+    .where('ticket_parties.ticket_number', '=', number)
+    .executeTakeFirst();
+  return row?.contract.slaOverrides;
 }
 
 /**

@@ -9,14 +9,15 @@ export const DEFAULT_SLA_POLICY_FILE = fileURLToPath(new URL('../workflows/sla/d
  * The SLA policy new tickets start under: SLA_POLICY_FILE, or the shipped
  * default. A file that does not validate stops the start, naming each field.
  */
-export function loadSlaPolicy(file = process.env.SLA_POLICY_FILE || DEFAULT_SLA_POLICY_FILE): SlaPolicy {
+/** `source` names the setting in messages: SLA_POLICY_FILE, or a desk's slaPolicyFile. */
+export function loadSlaPolicy(file = process.env.SLA_POLICY_FILE || DEFAULT_SLA_POLICY_FILE, source = 'SLA_POLICY_FILE'): SlaPolicy {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`SLA_POLICY_FILE ${file} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(`${source} ${file} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   const parsed = parsePolicy(json);
-  if (!parsed.ok) throw new ConfigError(`SLA_POLICY_FILE ${file} is not a valid policy:\n  ${parsed.errors.join('\n  ')}`);
+  if (!parsed.ok) throw new ConfigError(`${source} ${file} is not a valid policy:\n  ${parsed.errors.join('\n  ')}`);
   return parsed.policy;
 }

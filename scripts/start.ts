@@ -8,14 +8,13 @@ import path from 'node:path';
 import { migrateToLatest } from '../db/migrate';
 import { ConfigError, loadConfig, type Config } from '../lib/config';
 import { Helpdesk } from '../lib/helpdesk';
-import { loadSlaPolicy } from '../lib/sla-policy';
-import { loadTriageRules } from '../lib/triage/rules-file';
+import { loadDeskFiles } from '../lib/desk-files';
 import { openDatabase } from '../lib/dependencies';
 import { log } from '../lib/log';
 import { maskCredentials } from '../lib/mask-credentials';
 import { onShutdownSignal } from '../lib/shutdown';
 import { installRuntime } from '../worker/runtime';
-import { checkTemplates, TemplateError } from '../activities/outbound-mail/templates';
+import { TemplateError } from '../activities/outbound-mail/templates';
 import { startEmbeddedPostgres } from './devstack/embedded-postgres';
 import { ServerStartError } from './devstack/processes';
 import { MissingToolError } from './devstack/temporal-cli';
@@ -27,9 +26,7 @@ let helpdesk: Helpdesk | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const slaPolicy = loadSlaPolicy();
-  const triageRules = loadTriageRules(config.triageRulesFile, slaPolicy);
-  await checkTemplates(config.mail.templatesDir);
+  const files = await loadDeskFiles(config);
   mkdirSync(path.join(config.dataDir, 'logs'), { recursive: true });
   let stopping = false;
   onShutdownSignal(async () => {
@@ -44,7 +41,7 @@ async function main(): Promise<void> {
   await migrate(config);
 
   installRuntime(config);
-  helpdesk = new Helpdesk({ config, slaPolicy, triageRules, parts: { worker: true, intake: true, api: true } });
+  helpdesk = new Helpdesk({ config, ...files, parts: { worker: true, intake: true, api: true } });
   await helpdesk.start();
   if (stopping) return;
   console.log(banner(config, helpdesk.api!.url, temporalUi));

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import type { ApiDeps, ApiEnv } from '../api/env';
+import type { ApiEnv, WiredDeps } from '../api/env';
 import { TicketGateway } from '../api/ticket-gateway';
 import { ANONYMOUS_REFUSAL_EVERY_MS, auditSignIn } from '../api/audit';
 import { accountById, listAccounts } from '../db/accounts';
@@ -37,7 +37,7 @@ const PAGE_SIZE = 50;
 /** The accounts the parties form and the lists' filter offer, by name. */
 const ACCOUNT_CHOICES = 300;
 
-export interface ConsoleDeps extends ApiDeps {
+export interface ConsoleDeps extends WiredDeps {
   /** The API app itself: console actions are its requests. */
   api: Hono<ApiEnv>;
 }
@@ -128,7 +128,9 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const q = (c.req.query('q') ?? '').slice(0, 200);
     const sla = (SLA_STATUSES as readonly string[]).includes(c.req.query('sla') ?? '') ? (c.req.query('sla') as SlaStatus) : undefined;
     const account = /^[1-9]\d{0,17}$/.test(c.req.query('account') ?? '') ? c.req.query('account') : undefined;
-    return { view, page, q: q || undefined, slaStatus: sla, account };
+    // An id that is no desk's is no filter (the select offers only desks).
+    const desk = deps.desks.named(c.req.query('desk') ?? '')?.id;
+    return { view, page, q: q || undefined, slaStatus: sla, account, desk };
   };
 
   /** The accounts to choose from; a help, not the page: without them the page still shows. */
@@ -141,11 +143,11 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
       });
 
   app.get('/tickets', session, async (c) => {
-    const { view, page, q, slaStatus, account } = listParams(c);
+    const { view, page, q, slaStatus, account, desk } = listParams(c);
     const current = c.get('session')!;
     const now = new Date();
     const [result, counts, accounts, filtered] = await Promise.all([
-      ticketList(deps.db, view, { me: current.actor.user, q, slaStatus, account, page, pageSize: PAGE_SIZE, now }),
+      ticketList(deps.db, view, { me: current.actor.user, q, slaStatus, account, desk: desk ? deps.desks.of(desk) : undefined, page, pageSize: PAGE_SIZE, now }),
       ticketListCounts(deps.db, current.actor.user, now),
       accountChoices(),
       account ? accountById(deps.db, account).catch(() => undefined) : undefined,
@@ -159,6 +161,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
         q={q}
         slaStatus={slaStatus}
         account={account}
+        desk={desk}
         accountName={filtered?.name}
         accounts={accounts}
         page={page}
@@ -166,17 +169,17 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
         result={result}
         now={now}
         timeZone={timeZone}
-        slaPolicy={deps.slaPolicy}
+        desks={deps.desks}
         frame={{ t: labels, title: '', session: current, current: view, counts, here }}
       />,
     );
   });
 
   app.get('/tickets/rows', session, async (c) => {
-    const { view, page, q, slaStatus, account } = listParams(c);
+    const { view, page, q, slaStatus, account, desk } = listParams(c);
     const now = new Date();
-    const result = await ticketList(deps.db, view, { me: c.get('session')!.actor.user, q, slaStatus, account, page, pageSize: PAGE_SIZE, now });
-    return c.html(<TicketRows t={t(c)} list={view} q={q} slaStatus={slaStatus} account={account} page={page} pageSize={PAGE_SIZE} result={result} now={now} timeZone={timeZone} slaPolicy={deps.slaPolicy} />);
+    const result = await ticketList(deps.db, view, { me: c.get('session')!.actor.user, q, slaStatus, account, desk: desk ? deps.desks.of(desk) : undefined, page, pageSize: PAGE_SIZE, now });
+    return c.html(<TicketRows t={t(c)} list={view} q={q} slaStatus={slaStatus} account={account} desk={desk} page={page} pageSize={PAGE_SIZE} result={result} now={now} timeZone={timeZone} desks={deps.desks} />);
   });
 
   app.get('/tickets/counts', session, async (c) => c.json(await ticketListCounts(deps.db, c.get('session')!.actor.user)));

@@ -11,6 +11,7 @@ import type { SpamFilter } from '../activities/spam/spam-filter';
 import type { Database } from '../db/schema';
 import type { Config } from '../lib/config';
 import { log } from '../lib/log';
+import { singleDesk, type Desks } from '../lib/desks/desk';
 import type { SlaPolicy } from '../workflows/sla/policy';
 import type { TriageRule } from '../lib/triage/rule';
 import { MailboxPoller, type MailboxPollerOptions } from './mailbox-poller';
@@ -25,6 +26,8 @@ export interface MailIntakeParts {
   temporal: Client;
   spamFilter: SpamFilter;
   slaPolicy: SlaPolicy;
+  /** The desks (DESKS_FILE); absent: the one desk of SUPPORT_ADDRESS. */
+  desks?: Desks;
   triageRules?: readonly TriageRule[];
   /** A bundle made once (tests); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -43,16 +46,20 @@ export interface RunningMailIntake {
 /** What the intake's activities need, from the product's configuration. */
 function intakeDeps(parts: Omit<MailIntakeParts, 'connection' | 'workflowBundle' | 'poller'>): IntakeDeps {
   const { config } = parts;
-  const domain = config.supportAddress.split('@')[1]?.toLowerCase();
+  const desks = parts.desks ?? singleDesk(config, parts.slaPolicy);
+  // Every desk's addresses and domains are the desk's own: never a customer, never a participant.
+  const addresses = desks.addresses();
+  const domains = [...new Set(addresses.map((a) => a.slice(a.lastIndexOf('@') + 1).toLowerCase()))];
   return {
     db: parts.db,
     temporal: parts.temporal,
     taskQueue: config.temporal.taskQueue,
     settings: { reopenWindowMs: config.reopenWindowMs, autoCloseAfterMs: config.autoCloseAfterMs },
     slaPolicy: parts.slaPolicy,
+    desks,
     triageRules: parts.triageRules,
     spamFilter: parts.spamFilter,
-    ours: { supportAddresses: [config.supportAddress], messageIdDomains: domain ? [domain] : [] },
+    ours: { supportAddresses: addresses, messageIdDomains: domains },
     maxMessageBytes: config.maxMessageBytes,
   };
 }

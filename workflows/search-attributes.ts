@@ -12,6 +12,8 @@ export const SupportLevel = defineSearchAttributeKey('SupportLevel', SearchAttri
 export const SlaStatus = defineSearchAttributeKey('SlaStatus', SearchAttributeType.KEYWORD);
 export const CustomerEmail = defineSearchAttributeKey('CustomerEmail', SearchAttributeType.KEYWORD);
 export const Channel = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
+/** Set once when the ticket opens (lib/open-ticket.ts), not by the workflow: a ticket's desk never changes. */
+export const Desk = defineSearchAttributeKey('Desk', SearchAttributeType.KEYWORD);
 export const FirstResponseDueAt = defineSearchAttributeKey('FirstResponseDueAt', SearchAttributeType.DATETIME);
 export const ResolutionDueAt = defineSearchAttributeKey('ResolutionDueAt', SearchAttributeType.DATETIME);
 
@@ -25,6 +27,7 @@ export const TICKET_SEARCH_ATTRIBUTES = [
   SlaStatus,
   CustomerEmail,
   Channel,
+  Desk,
   FirstResponseDueAt,
   ResolutionDueAt,
 ];

@@ -64,6 +64,8 @@ export interface TicketState {
   priority: Priority;
   supportLevel: SupportLevel;
   channel: Channel;
+  /** The desk it was opened at (lib/desks/desk.ts); absent on tickets from before desks: the default desk's. */
+  desk?: string;
   subject: string;
   customer: Customer;
   createdAt: string;

@@ -7,6 +7,7 @@ import { allocateTicketNumber } from '../../db/ticket-numbers';
 import { launchTicket, type TicketStarter } from '../../lib/open-ticket';
 import type { NewMailTicket } from '../../workflows/mail-intake-types';
 import type { OurMailIdentity } from './ignore-rules';
+import { mailDesk } from './mail-desk';
 import { recordMailParties } from './mail-parties';
 
 export interface MailTicketRequest extends NewMailTicket {
@@ -19,6 +20,7 @@ export async function openMailTicket(starter: TicketStarter & { ours: OurMailIde
   // Its parties before anyone can act on it (the first mail to the customer already reaches its participants).
   await recordMailParties(starter.db, number, request.articleId, request.customer, starter.ours);
   await moveArticle(starter.db, request.articleId, number);
+  const desk = await mailDesk(starter, request.articleId);
   await launchTicket(starter, request.articleId, {
     number,
     subject: request.subject,
@@ -28,7 +30,7 @@ export async function openMailTicket(starter: TicketStarter & { ours: OurMailIde
     createdAt: new Date().toISOString(),
     refersTo: request.refersTo,
     suspect: request.suspect,
-  });
+  }, { desk: desk?.id });
   return number;
 }
 

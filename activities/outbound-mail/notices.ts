@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely';
 import { writeOutgoingArticle } from '../../db/articles';
 import type { Database } from '../../db/schema';
-import type { DeskAddresses } from '../customer-replies';
+import { fromAddressOf } from '../../lib/desks/desk';
+import type { TicketDeskOf } from '../ticket-desk';
 import { ticketTag } from '../intake/ticket-tag';
 import type { SentMail } from './send-article-mail';
 import { clockLabel, customerSalutation, loadTemplate, renderTemplate, type TemplateName } from './templates';
@@ -46,20 +47,20 @@ export function staffAddress(to: string, supportAddress: string): string {
 
 export function noticeActivities(
   db: Kysely<Database>,
-  desk: DeskAddresses,
-  templatesDir: string | undefined,
+  deskOf: TicketDeskOf,
   sendArticleMail: (input: { articleId: string }) => Promise<SentMail>,
 ) {
   /** Writes the notice article (once per key) from its template, then sends it. */
   async function writeNotice(request: NoticeRequest): Promise<string> {
     const existing = await db.selectFrom('articles').select('id').where('idempotency_key', '=', request.key).executeTakeFirst();
     if (existing) return existing.id;
+    const desk = await deskOf(request.number);
     const ticket = await db
       .selectFrom('tickets')
       .select(['subject', 'owner', 'customer_name', 'customer_email', 'priority', 'support_level'])
       .where('number', '=', request.number)
       .executeTakeFirstOrThrow();
-    const rendered = renderTemplate(await loadTemplate(request.kind satisfies TemplateName, templatesDir), {
+    const rendered = renderTemplate(await loadTemplate(request.kind satisfies TemplateName, desk.templatesDir), {
       number: request.number,
       subject: ticket.subject,
       owner: ticket.owner ?? '（未割当）',
@@ -78,8 +79,8 @@ export function noticeActivities(
       author: null,
       subject: rendered.subject ?? `${ticketTag(request.number)} ${FALLBACK_SUBJECT[request.kind]}: ${ticket.subject}`,
       body: rendered.body,
-      from: desk.supportAddress,
-      to: [staffAddress(request.to, desk.supportAddress)],
+      from: fromAddressOf(desk),
+      to: [staffAddress(request.to, fromAddressOf(desk))],
       cc: [],
       idempotencyKey: request.key,
     });

@@ -26,7 +26,8 @@ import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, OutboundMailTable } from '../../db/schema';
-import type { DeskAddresses } from '../customer-replies';
+import { fromAddressOf } from '../../lib/desks/desk';
+import type { TicketDeskOf } from '../ticket-desk';
 import { formatReplySubject } from '../intake/ticket-tag';
 import type { CharsetSetting } from '../mail/iso-2022-jp';
 import { isDeliverable } from '../mail/mail-addresses';
@@ -57,7 +58,7 @@ export interface SentMail {
 
 type OutboxRow = Selectable<OutboundMailTable>;
 
-export function articleMailSender(db: Kysely<Database>, desk: DeskAddresses, settings: OutboundMailSettings, transport: MailTransport) {
+export function articleMailSender(db: Kysely<Database>, deskOf: TicketDeskOf, settings: OutboundMailSettings, transport: MailTransport) {
   /** Sends the outgoing article `articleId` (receipt notice, answer, notice) once. */
   async function sendArticleMail({ articleId }: { articleId: string }): Promise<SentMail> {
     const row = (await outboxRow(articleId)) ?? (await composeIntoOutbox(articleId));
@@ -108,12 +109,14 @@ export function articleMailSender(db: Kysely<Database>, desk: DeskAddresses, set
     const number = article.ticket_number;
     const ticket = await db.selectFrom('tickets').select(['subject', 'customer_email', 'customer_name']).where('number', '=', number).executeTakeFirstOrThrow();
     const thread = await lastInboundMessage(number);
+    const desk = await deskOf(number);
+    const deskAddress = fromAddressOf(desk);
     // The random part keeps our Message-IDs unguessable: a reply's References decide which ticket it joins.
-    const messageId = `<ticket-${number}-${articleId}.${randomBytes(6).toString('hex')}@${domainOf(desk.supportAddress)}>`;
+    const messageId = `<ticket-${number}-${articleId}.${randomBytes(6).toString('hex')}@${domainOf(deskAddress)}>`;
     const named = (address: string): Mailbox => ({ address, name: address === ticket.customer_email ? ticket.customer_name : null });
     const outgoing: OutgoingMail = {
-      from: { address: desk.supportAddress },
-      replyTo: { address: desk.supportAddress },
+      from: { address: deskAddress, name: desk.senderName ?? null },
+      replyTo: { address: deskAddress },
       to: (article.to_addresses ?? []).map(named),
       cc: (article.cc_addresses ?? []).map((address) => ({ address })),
       subject: article.subject ?? formatReplySubject(number, ticket.subject),

@@ -64,6 +64,7 @@ export async function startStackIntake(
     temporal: stack.temporal,
     spamFilter: options.spamFilter ?? new MemorySpamFilter(),
     slaPolicy: loadSlaPolicy(),
+    desks: stack.desks,
     triageRules: options.triageRules,
     workflowBundle: { code: inject('workflowBundle') },
     poller: options.poller,

@@ -15,7 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { outboundMailActivities, outboundMailSettings } from '../../activities/outbound-mail';
+import { ticketDeskOf } from '../../activities/ticket-desk';
 import type { ArticleKind } from '../../db/schema';
+import { singleDesk } from '../../lib/desks/desk';
 import { loadConfig } from '../../lib/config';
 import { startGreenMail, type GreenMail } from '../../scripts/devstack/greenmail';
 import { freePort } from '../../scripts/devstack/ports';
@@ -28,6 +30,9 @@ const STARTUP_MS = 300_000; // the first run fetches GreenMail from Maven Centra
 const CUSTOMER = 'customer@example.jp';
 const LIST = 'team@desk.test';
 const SUPPORT = 'support@desk.test';
+/** The one desk of an installation without DESKS_FILE, at this address. */
+const deskAt = (supportAddress: string, mailingListAddress?: string) =>
+  ticketDeskOf(stack.db, singleDesk({ supportAddress, mailingListAddress, mail: stack.config.mail }));
 const SUBJECT = 'サーバが起動しません～至急';
 /** Japanese, a wave dash as Windows IMEs type it (U+FF5E), half-width katakana, a circled digit. */
 const ANSWER = [
@@ -50,7 +55,7 @@ beforeAll(async () => {
     users: ['customer:pw@example.jp', 'team:pw@desk.test'],
   });
   stack = await startTestStack({ SMTP_URL: greenMail.smtpUrl, SUPPORT_ADDRESS: SUPPORT, MAILING_LIST_ADDRESS: LIST });
-  mail = outboundMailActivities(stack.db, { supportAddress: SUPPORT, mailingListAddress: LIST }, outboundMailSettings(stack.config));
+  mail = outboundMailActivities(stack.db, deskAt(SUPPORT, LIST), outboundMailSettings(stack.config));
 }, STARTUP_MS);
 
 afterAll(async () => {
@@ -206,7 +211,7 @@ describe('outbound mail refused by the server', () => {
   it('records a permanent refusal (550) on the ticket and gives up with PermanentMailFailure', async () => {
     const smtp = await startFakeSmtp({ rcpt: '550 5.1.1 <owner@desk.test>: Recipient address rejected' });
     try {
-      const refused = outboundMailActivities(stack.db, { supportAddress: SUPPORT }, { ...outboundMailSettings(stack.config), smtpUrl: smtp.url });
+      const refused = outboundMailActivities(stack.db, deskAt(SUPPORT), { ...outboundMailSettings(stack.config), smtpUrl: smtp.url });
       const number = await openTicket();
       const notice = { number, kind: 'sla_warning' as const, to: 'owner@desk.test', clock: 'firstResponse', key: `${number}:sla:1` };
 
@@ -236,7 +241,7 @@ describe('outbound mail refused by the server', () => {
   it('retries a temporary refusal (451) and sends the same bytes once', async () => {
     const smtp = await startFakeSmtp({ endOfData: ['451 4.3.0 Try again later', '250 2.0.0 queued'] });
     try {
-      const deferred = outboundMailActivities(stack.db, { supportAddress: SUPPORT }, { ...outboundMailSettings(stack.config), smtpUrl: smtp.url });
+      const deferred = outboundMailActivities(stack.db, deskAt(SUPPORT), { ...outboundMailSettings(stack.config), smtpUrl: smtp.url });
       const number = await openTicket();
       const notice = { number, kind: 'escalation' as const, to: 'l2@support.example', level: 'L2', reason: 'カーネルの不具合の疑い', key: `${number}:esc:1` };
 
@@ -266,7 +271,7 @@ describe('outbound mail refused by the server', () => {
   it('leaves a message an attempt is still sending alone, and resends it once that attempt\'s lease is over', async () => {
     const smtp = await startFakeSmtp({});
     try {
-      const sender = outboundMailActivities(stack.db, { supportAddress: SUPPORT }, { ...outboundMailSettings(stack.config), smtpUrl: smtp.url });
+      const sender = outboundMailActivities(stack.db, deskAt(SUPPORT), { ...outboundMailSettings(stack.config), smtpUrl: smtp.url });
       const number = await openTicket();
       const notice = { number, kind: 'sla_breach' as const, to: 'owner@desk.test', clock: 'resolution', key: `${number}:sla:4` };
       const sent = await sender.sendNotice(notice);
@@ -290,7 +295,7 @@ describe('outbound mail refused by the server', () => {
   it('gives up on a message it cannot compose (a user name where an address belongs), without calling the server', async () => {
     const smtp = await startFakeSmtp({});
     try {
-      const sender = outboundMailActivities(stack.db, { supportAddress: SUPPORT }, { ...outboundMailSettings(stack.config), smtpUrl: smtp.url });
+      const sender = outboundMailActivities(stack.db, deskAt(SUPPORT), { ...outboundMailSettings(stack.config), smtpUrl: smtp.url });
       const number = await openTicket();
       const failure = await failureOf(sender.sendNotice({ number, kind: 'sla_warning', to: 'alice', clock: 'update', key: `${number}:sla:5` }));
       expect(failure).toMatchObject({ type: 'PermanentMailFailure', nonRetryable: true });
@@ -304,7 +309,7 @@ describe('outbound mail refused by the server', () => {
 
   it('retries while the server cannot be reached', async () => {
     const unreachable = `smtp://127.0.0.1:${await freePort()}`;
-    const down = outboundMailActivities(stack.db, { supportAddress: SUPPORT }, { ...outboundMailSettings(stack.config), smtpUrl: unreachable });
+    const down = outboundMailActivities(stack.db, deskAt(SUPPORT), { ...outboundMailSettings(stack.config), smtpUrl: unreachable });
     const number = await openTicket();
     const failure = await failureOf(down.sendNotice({ number, kind: 'sla_breach', to: 'owner@desk.test', clock: 'resolution', key: `${number}:sla:2` }));
     expect(failure).toMatchObject({ type: 'TemporaryMailFailure', nonRetryable: false });
@@ -324,7 +329,7 @@ describe('outbound mail under Temporal', () => {
           connection,
           taskQueue,
           workflowsPath: fileURLToPath(new URL('./fixtures/send-mail.workflow.ts', import.meta.url)),
-          activities: outboundMailActivities(stack.db, { supportAddress: SUPPORT }, { ...settings, smtpUrl }),
+          activities: outboundMailActivities(stack.db, deskAt(SUPPORT), { ...settings, smtpUrl }),
         });
         return worker.runUntil(
           stack.temporal.workflow.execute<typeof sendNoticeWorkflow>('sendNoticeWorkflow', { taskQueue, workflowId: `mail-${randomUUID()}`, args: [request] }),
@@ -358,7 +363,7 @@ describe('outbound mail without SMTP_URL', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'helpdesk-outbox-'));
     const settings = outboundMailSettings(loadConfig({ DATA_DIR: dataDir }));
     expect(settings.smtpUrl).toBeUndefined();
-    const local = outboundMailActivities(stack.db, { supportAddress: SUPPORT }, settings);
+    const local = outboundMailActivities(stack.db, deskAt(SUPPORT), settings);
     const number = await openTicket();
     const sent = await local.sendNotice({ number, kind: 'sla_warning', to: 'owner@desk.test', clock: 'update', key: `${number}:sla:3` });
     const file = path.join(dataDir, 'outbox', `ticket-${number}-${sent.articleId}.eml`);

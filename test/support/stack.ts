@@ -86,6 +86,7 @@ export async function startTestStack(env: Record<string, string> = {}, slaPolicy
     db: database.db,
     config,
     slaPolicy,
+    desks: helpdesk.desks,
     taskQueue,
     temporal,
     worker: helpdesk.worker!,

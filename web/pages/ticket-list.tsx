@@ -6,6 +6,7 @@ import { businessTimeBetween } from '../../workflows/sla/calendar';
 import { formatBusinessDuration, formatDateTime } from '../format';
 import type { Labels } from '../i18n';
 import { Layout, type PageFrame } from './layout';
+import type { Desks } from '../../lib/desks/desk';
 import type { AccountChoice } from './ticket-page';
 
 export interface ListProps {
@@ -16,20 +17,25 @@ export interface ListProps {
   slaStatus?: SlaStatus;
   /** `&account=`: the list narrowed to the tickets whose parties name this account. */
   account?: string;
+  /** `&desk=`: the list narrowed to one desk's tickets. */
+  desk?: string;
   page: number;
   pageSize: number;
   result: TicketListPage;
   now: Date;
   timeZone: string;
-  /** The installation's SLA policy: its calendars turn a deadline into business time left. */
-  slaPolicy: SlaPolicy;
+  /** The desks: a ticket's desk's calendars turn its deadline into business time left; with several, the filter offers them. */
+  desks: Desks;
 }
 
 export function TicketListPageView(props: ListProps & { frame: PageFrame; accounts?: AccountChoice[]; accountName?: string }) {
   const { t } = props;
   const listTitle = props.list === 'search' ? `${t.nav.search}: ${props.q ?? ''}` : t.nav[props.list];
-  const accountTitle = `${t.parties.account}: ${props.accountName ?? props.account}`;
-  const title = !props.account ? listTitle : props.list === 'search' && !props.q ? accountTitle : `${listTitle} · ${accountTitle}`;
+  const filters = [
+    ...(props.desk ? [`${t.desk.title}: ${props.desks.of(props.desk).name}`] : []),
+    ...(props.account ? [`${t.parties.account}: ${props.accountName ?? props.account}`] : []),
+  ];
+  const title = !filters.length ? listTitle : props.list === 'search' && !props.q ? filters.join(' · ') : [listTitle, ...filters].join(' · ');
   return (
     <Layout {...props.frame} title={title}>
       <h1>{title}</h1>
@@ -44,22 +50,37 @@ function AccountFilter(props: ListProps & { accounts?: AccountChoice[]; accountN
   const { t } = props;
   const accounts = [...(props.accounts ?? [])];
   if (props.account && !accounts.some((a) => a.id === props.account)) accounts.unshift({ id: props.account, name: props.accountName ?? props.account, kind: 'direct' });
-  if (!accounts.length) return null;
+  const desks = props.desks.all.length > 1 ? props.desks.all : [];
+  if (!accounts.length && !desks.length) return null;
   return (
     <form class="account-filter" method="get" action="/tickets" data-account-filter>
       <input type="hidden" name="view" value={props.list} />
       {props.q && <input type="hidden" name="q" value={props.q} />}
       {props.slaStatus && <input type="hidden" name="sla" value={props.slaStatus} />}
-      <select name="account" aria-label={t.parties.account}>
-        <option value="" selected={!props.account}>
-          {t.parties.anyAccount}
-        </option>
-        {accounts.map((a) => (
-          <option value={a.id} selected={a.id === props.account}>
-            {a.name}
+      {desks.length > 0 && (
+        <select name="desk" aria-label={t.desk.title}>
+          <option value="" selected={!props.desk}>
+            {t.desk.any}
           </option>
-        ))}
-      </select>
+          {desks.map((d) => (
+            <option value={d.id} selected={d.id === props.desk}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+      )}
+      {accounts.length > 0 && (
+        <select name="account" aria-label={t.parties.account}>
+          <option value="" selected={!props.account}>
+            {t.parties.anyAccount}
+          </option>
+          {accounts.map((a) => (
+            <option value={a.id} selected={a.id === props.account}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      )}
       <button type="submit">{t.parties.filter}</button>
     </form>
   );
@@ -68,7 +89,7 @@ function AccountFilter(props: ListProps & { accounts?: AccountChoice[]; accountN
 /** The list's table, also served alone so an open page can refresh it live. */
 export function TicketRows(props: ListProps) {
   const { t, result } = props;
-  const query = `view=${props.list}${props.q ? `&q=${encodeURIComponent(props.q)}` : ''}${props.slaStatus ? `&sla=${props.slaStatus}` : ''}${props.account ? `&account=${props.account}` : ''}`;
+  const query = `view=${props.list}${props.q ? `&q=${encodeURIComponent(props.q)}` : ''}${props.slaStatus ? `&sla=${props.slaStatus}` : ''}${props.account ? `&account=${props.account}` : ''}${props.desk ? `&desk=${props.desk}` : ''}`;
   const pages = Math.max(1, Math.ceil(result.total / props.pageSize));
   return (
     <section id="ticket-list" class="ticket-list" hx-get={`/tickets/rows?${query}&page=${props.page}`} hx-trigger="desk:changed" hx-swap="outerHTML" data-live-any>
@@ -91,7 +112,7 @@ export function TicketRows(props: ListProps) {
           </thead>
           <tbody>
             {result.tickets.map((ticket) => (
-              <Row t={t} ticket={ticket} now={props.now} timeZone={props.timeZone} slaPolicy={props.slaPolicy} />
+              <Row t={t} ticket={ticket} now={props.now} timeZone={props.timeZone} slaPolicy={props.desks.policyOf(props.desks.of(ticket.desk))} />
             ))}
           </tbody>
         </table>

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ApiDeps, ApiEnv } from '../../api/env';
+import type { ApiEnv, WiredDeps } from '../../api/env';
 import { contactByAddress } from '../../db/contacts';
 import {
   allowLinkRequest,
@@ -29,6 +29,7 @@ import { sameToken } from '../session';
 import { labelsFor } from '../i18n';
 import { PORTAL_LANGUAGE_COOKIE, portalLanguage, portalStrings } from './i18n';
 import { KnowledgePage, NewTicketPage, SignInPage, TicketListPage, TicketPage, type Signed } from './pages/portal-pages';
+import { fromAddressOf } from '../../lib/desks/desk';
 import { signInMailer } from './sign-in-mail';
 import { customerArticles, mayCustomerSee } from './visibility';
 
@@ -36,7 +37,7 @@ const PORTAL_COOKIE = 'hd_portal';
 const SIGN_IN_CSRF_COOKIE = 'hd_portal_login';
 const MAX_FILES = 10;
 
-export interface PortalDeps extends ApiDeps {
+export interface PortalDeps extends WiredDeps {
   api: Hono<ApiEnv>;
 }
 
@@ -45,11 +46,12 @@ type FormValue = string | File | (string | File)[];
 
 export function portalRoutes(app: Hono<ApiEnv>, deps: PortalDeps): void {
   const portal = app as unknown as Hono<PortalEnv>;
-  const sendSignInLink = signInMailer(deps.db, deps.config);
+  const sendSignInLink = signInMailer(deps.db, deps.config, fromAddressOf(deps.desks.default));
   const timeZone = deps.config.timeZone;
   const lang = (c: Context) => portalLanguage(getCookie(c, PORTAL_LANGUAGE_COOKIE), c.req.header('accept-language'));
   const strings = (c: Context) => portalStrings(lang(c));
-  const desk = (c: Context) => labelsFor(lang(c)).appName;
+  // One portal for the installation: the default desk's title (its web tickets are that desk's).
+  const desk = (c: Context) => deps.desks.default.portalTitle ?? labelsFor(lang(c)).appName;
   const actorOf = (customer: PortalSession): Actor => ({ user: `portal:${customer.contactId}`, role: 'integrator' });
   const signed = (customer: PortalSession): Signed => ({ name: customer.name, address: customer.address, csrf: customer.csrfToken });
 

@@ -15,10 +15,11 @@ import type { PortalStrings } from './i18n';
 
 const LINK_PLACEHOLDER = '[sign-in link]';
 
-export function signInMailer(db: Kysely<Database>, config: Config) {
+/** `from`: the default desk's address, the portal's sender. */
+export function signInMailer(db: Kysely<Database>, config: Config, from: string) {
   const settings = outboundMailSettings(config);
   const transport: MailTransport = settings.smtpUrl ? smtpTransport(settings.smtpUrl) : outboxDirectoryTransport(settings.outboxDir);
-  const domain = config.supportAddress.slice(config.supportAddress.lastIndexOf('@') + 1);
+  const domain = from.slice(from.lastIndexOf('@') + 1);
 
   return async function sendSignInLink(to: { address: string; name: string | null }, link: string, t: PortalStrings): Promise<void> {
     const subject = t.mail.subject;
@@ -34,7 +35,7 @@ export function signInMailer(db: Kysely<Database>, config: Config) {
         author: null,
         subject,
         body: body.replace(link, LINK_PLACEHOLDER),
-        from_address: config.supportAddress,
+        from_address: from,
         to_addresses: [to.address],
         cc_addresses: [],
         idempotency_key: articleKey,
@@ -44,8 +45,8 @@ export function signInMailer(db: Kysely<Database>, config: Config) {
     const messageId = `<portal-${article.id}.${randomBytes(6).toString('hex')}@${domain}>`;
     const composed = composeMessage(
       {
-        from: { address: config.supportAddress },
-        replyTo: { address: config.supportAddress },
+        from: { address: from },
+        replyTo: { address: from },
         to: [{ address: to.address, name: to.name }],
         subject,
         body,
@@ -65,7 +66,7 @@ export function signInMailer(db: Kysely<Database>, config: Config) {
         sending_since: new Date(),
         attempts: 1,
         message_id: messageId,
-        envelope_from: config.supportAddress,
+        envelope_from: from,
         envelope_to: composed.envelope.to,
         charset: composed.charset,
         raw: composed.raw,
@@ -73,7 +74,7 @@ export function signInMailer(db: Kysely<Database>, config: Config) {
       .execute();
     await db.updateTable('articles').set({ message_id: messageId }).where('id', '=', article.id).execute();
     try {
-      const delivery = await transport.send({ raw: composed.raw, envelope: { from: config.supportAddress, to: composed.envelope.to }, name: `portal-${article.id}` });
+      const delivery = await transport.send({ raw: composed.raw, envelope: { from, to: composed.envelope.to }, name: `portal-${article.id}` });
       await db
         .updateTable('outbound_mail')
         .set({ state: 'sent', sent_at: sql`now()`, sending_since: null, server_response: delivery.response, rejected: delivery.rejected.length ? delivery.rejected : null })
