@@ -9,10 +9,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { createAccount } from '../../db/accounts';
+import { createUser } from '../../db/users';
 import { ticketWorkflowId } from '../../lib/open-ticket';
 import { parsePolicy, type SlaPolicy } from '../../workflows/sla/policy';
 import { expectStatus } from '../support/phone-tickets';
+import { launchBrowser, signIn } from '../support/browser';
 import { pythonReads } from '../support/python-mail';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { startStackIntake, type StackIntake } from './mail-intake.support';
@@ -22,6 +25,7 @@ const OSS = { address: `support@oss-${run}.test`, list: `team@oss-${run}.test` }
 const WEB = { address: `help@web-${run}.test`, list: `list@web-${run}.test` };
 const PREMIUM_DOMAIN = `premium-${run}.example`;
 const HOUR = 3_600_000;
+const PASSWORD = 'correct horse battery staple';
 
 /** Open every hour of every day in Tokyo (no DST), P3's first response in 30 h; `closedDates` as given. */
 function policyJson(closedDates: string[] = []) {
@@ -43,6 +47,7 @@ function tomorrowInTokyo(): string {
 
 let stack: TestStack;
 let intake: StackIntake;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'desks-'));
@@ -64,6 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await browser?.close();
   await intake?.stop();
   await stack?.stop();
 });
@@ -196,5 +202,28 @@ describe('two desks in one installation', () => {
     expect(web.tickets.every((t: { desk: string }) => t.desk === 'web')).toBe(true);
     expect(oss.tickets.length).toBeGreaterThan(0);
     expect(oss.tickets.every((t: { desk?: string }) => t.desk === 'oss')).toBe(true);
+  });
+
+  it("the console's list offers the desks and shows one desk's tickets only", async () => {
+    const agent = `desks-agent-${run}`;
+    await createUser(stack.db, { name: agent, role: 'agent', level: 'L1', password: PASSWORD });
+    const web = await expectStatus(stack.call('ivan', 'POST', '/api/tickets', { customer: { email: `list-${run}@customer.example` }, subject: `Web一覧 ${run}`, body: '確認', desk: 'web' }), 201);
+    const oss = await expectStatus(stack.call('ivan', 'POST', '/api/tickets', { customer: { email: `list-${run}@customer.example` }, subject: `OSS一覧 ${run}`, body: '確認' }), 201);
+    browser = await launchBrowser();
+    const context = await browser.newContext({ baseURL: stack.apiUrl, locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja' } });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    await signIn(page, agent, PASSWORD, 'ja');
+    await page.goto(`/tickets?view=search&q=${encodeURIComponent(run)}`);
+    await expect.poll(() => page.locator('tr.ticket').count()).toBeGreaterThanOrEqual(2);
+    const desk = page.getByRole('combobox', { name: '窓口' });
+    expect(await desk.locator('option').allTextContents()).toEqual(['すべての窓口', 'OSS保守サポート', 'Web制作サポート']);
+    await desk.selectOption('web');
+    await page.getByRole('button', { name: '絞り込む' }).click();
+    await page.waitForURL(/desk=web/);
+    const numbers = await page.locator('tr.ticket').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+    expect(numbers).toContain(web.number);
+    expect(numbers).not.toContain(oss.number);
+    expect(await page.locator('h1').textContent()).toContain('窓口: Web制作サポート');
   });
 });
