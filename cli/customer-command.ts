@@ -11,9 +11,9 @@ import { importRows, type ImportKind, type ImportReport } from '../lib/customer-
 import { withDatabase } from './database';
 import { UsageError } from './token-command';
 
-export const CUSTOMER_USAGE = `npx helpdesk account add --name <name> --kind direct|partner [--plan <plan>] [--domain <domain>]... [--partner-number-pattern <regex>] [--partner-number-header <header>] [--end-customer-header <header>]
+export const CUSTOMER_USAGE = `npx helpdesk account add --name <name> --kind direct|partner [--plan <plan>] [--sla '{"P1":{"firstResponse":"1h"}}'] [--domain <domain>]... [--partner-number-pattern <regex>] [--partner-number-header <header>] [--end-customer-header <header>]
 npx helpdesk account list [--kind direct|partner] [--search <text>]
-npx helpdesk account change (--id <id> | --name <name>) [--rename <name>] [--kind direct|partner] [--plan <plan>] [--domain <domain>]... [--add-domain <domain>]... [--remove-domain <domain>]... [--partner-number-pattern <regex>] [--partner-number-header <header>] [--end-customer-header <header>]   ('' clears)
+npx helpdesk account change (--id <id> | --name <name>) [--rename <name>] [--kind direct|partner] [--plan <plan>] [--sla <json>] [--domain <domain>]... [--add-domain <domain>]... [--remove-domain <domain>]... [--partner-number-pattern <regex>] [--partner-number-header <header>] [--end-customer-header <header>]   ('' clears)
 npx helpdesk contact add --email <address> [--email <address>]... [--name <name>] [--language ja|en]
 npx helpdesk contact list [--account <name>] [--search <text>]
 npx helpdesk contact change (--id <id> | --email <address>) [--name <name>] [--language ja|en] [--add-email <address>]... [--remove-email <address>]...
@@ -27,6 +27,7 @@ const OPTIONS = {
   rename: { type: 'string' },
   kind: { type: 'string' },
   plan: { type: 'string' },
+  sla: { type: 'string' },
   domain: { type: 'string', multiple: true },
   'add-domain': { type: 'string', multiple: true },
   'remove-domain': { type: 'string', multiple: true },
@@ -57,6 +58,15 @@ function options(args: string[]) {
 
 type Values = ReturnType<typeof options>;
 
+/** `--sla '{"P1": {"firstResponse": "1h"}}'`: the contract's SLA targets (checked by the account's rules when written). */
+function slaOption(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`--sla must be JSON like '{"P1": {"firstResponse": "1h"}}'`);
+  }
+}
+
 /** `account`, `contact`, `member` and `customers` commands. */
 export async function customerCommand(config: Config, command: string, args: string[]): Promise<void> {
   const [verb, ...rest] = args;
@@ -73,7 +83,7 @@ const COMMANDS: Record<string, (db: Kysely<Database>, values: Values) => Promise
     const account = await createAccount(db, {
       name: v.name,
       kind: v.kind as AccountKind,
-      contract: v.plan ? { plan: v.plan } : {},
+      contract: { ...(v.plan ? { plan: v.plan } : {}), ...(v.sla ? { slaOverrides: slaOption(v.sla) } : {}) },
       domains: v.domain ?? [],
       partnerNumberPattern: v['partner-number-pattern'],
       partnerNumberHeader: v['partner-number-header'],
@@ -85,12 +95,13 @@ const COMMANDS: Record<string, (db: Kysely<Database>, values: Values) => Promise
   async 'account list'(db, v) {
     const accounts = await listAccounts(db, { kind: v.kind as AccountKind | undefined, q: v.search, limit: 10_000 });
     printTable(
-      ['ID', 'NAME', 'KIND', 'PLAN', 'DOMAINS', 'PARTNER NUMBER', 'END CUSTOMER'],
+      ['ID', 'NAME', 'KIND', 'PLAN', 'SLA', 'DOMAINS', 'PARTNER NUMBER', 'END CUSTOMER'],
       accounts.map((a) => [
         a.id,
         a.name,
         a.kind,
         a.contract.plan ?? '-',
+        a.contract.slaOverrides ? JSON.stringify(a.contract.slaOverrides) : '-',
         a.domains.join(' ') || '-',
         [a.partnerNumberHeader && `header ${a.partnerNumberHeader}`, a.partnerNumberPattern && `subject /${a.partnerNumberPattern}/`].filter(Boolean).join(', ') || '-',
         a.endCustomerHeader ? `header ${a.endCustomerHeader}` : '-',
@@ -104,6 +115,7 @@ const COMMANDS: Record<string, (db: Kysely<Database>, values: Values) => Promise
     if (v.rename !== undefined) change.name = v.rename;
     if (v.kind !== undefined) change.kind = v.kind as AccountKind;
     if (v.plan !== undefined) change.contract = { ...account.contract, plan: v.plan || undefined };
+    if (v.sla !== undefined) change.contract = { ...account.contract, ...change.contract, slaOverrides: v.sla ? slaOption(v.sla) : undefined };
     if (v.domain) change.domains = v.domain;
     if (v['add-domain']) change.addDomains = v['add-domain'];
     if (v['remove-domain']) change.removeDomains = v['remove-domain'];

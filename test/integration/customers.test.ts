@@ -405,11 +405,15 @@ describe('helpdesk customers import', () => {
     expect((await cli(['contact', 'add', '--email', `one@cli-${run}.example`, '--name', 'One'])).code).toBe(0);
     expect((await cli(['member', 'add', '--contact', `one@cli-${run}.example`, '--account', `CLI ${run}`, '--role', 'manager'])).stdout).toContain(`created: one@cli-${run}.example in CLI ${run} as manager`);
     expect((await cli(['account', 'change', '--name', `CLI ${run}`, '--kind', 'partner', '--partner-number-pattern', '#(\\d+)'])).code).toBe(0);
+    expect((await cli(['account', 'change', '--name', `CLI ${run}`, '--sla', '{"P1":{"firstResponse":"30m"}}'])).code).toBe(0);
+    const badSla = await cli(['account', 'change', '--name', `CLI ${run}`, '--sla', '{"P1":{"firstResponse":"1d"}}']);
+    expect(badSla.code).toBe(1);
+    expect(badSla.stderr).toContain('slaOverrides.P1.firstResponse: "1d" uses days');
     expect((await cli(['contact', 'change', '--email', `one@cli-${run}.example`, '--language', 'en', '--add-email', `uno@cli-${run}.example`])).code).toBe(0);
     const list = await cli(['contact', 'list', '--account', `CLI ${run}`]);
     expect(list.stdout).toMatch(new RegExp(`One\\s+en\\s+one@cli-${run}.example uno@cli-${run}.example\\s+CLI ${run} \\(manager\\)`));
     const accounts = await cli(['account', 'list', '--search', `CLI ${run}`]);
-    expect(accounts.stdout).toMatch(new RegExp(`CLI ${run}\\s+partner\\s+silver\\s+cli-${run}.example\\s+subject /#\\(\\\\d\\+\\)/`));
+    expect(accounts.stdout).toMatch(new RegExp(`CLI ${run}\\s+partner\\s+silver\\s+\\{"P1":\\{"firstResponse":"30m"\\}\\}\\s+cli-${run}.example\\s+subject /#\\(\\\\d\\+\\)/`));
     expect((await cli(['member', 'remove', '--contact', `uno@cli-${run}.example`, '--account', `CLI ${run}`])).code).toBe(0);
     const again = await cli(['member', 'remove', '--contact', `uno@cli-${run}.example`, '--account', `CLI ${run}`]);
     expect(again.code).toBe(1);
