@@ -5,7 +5,7 @@
 // (the second desk is closed tomorrow), a contract's SLA override, the Desk
 // search attribute, and the API's desk field and filter.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,12 +52,14 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'desks-'));
   writeFileSync(path.join(dir, 'web-policy.json'), JSON.stringify(policyJson([tomorrowInTokyo()])));
+  mkdirSync(path.join(dir, 'web-templates'));
+  writeFileSync(path.join(dir, 'web-templates', 'receipt_notice.txt'), '{{customer}}\n\nWeb制作サポートです。受付番号 {{number}} で承りました。\n');
   writeFileSync(
     path.join(dir, 'desks.json'),
     JSON.stringify({
       desks: [
         { id: 'oss', name: 'OSS保守サポート', addresses: [OSS.address], mailingList: OSS.list, senderName: 'OSS保守サポート窓口', signature: 'OSS保守サポート窓口\nTEL 03-0000-0000', default: true },
-        { id: 'web', name: 'Web制作サポート', addresses: [WEB.address], mailingList: WEB.list, senderName: 'Web制作サポート窓口', signature: 'Web制作サポート窓口', slaPolicyFile: 'web-policy.json', portalTitle: 'Web制作サポート' },
+        { id: 'web', name: 'Web制作サポート', addresses: [WEB.address], mailingList: WEB.list, senderName: 'Web制作サポート窓口', signature: 'Web制作サポート窓口', slaPolicyFile: 'web-policy.json', templatesDir: 'web-templates', portalTitle: 'Web制作サポート' },
       ],
     }),
   );
@@ -137,7 +139,7 @@ async function mailed(number: string, kind: string): Promise<Buffer> {
 }
 
 describe('two desks in one installation', () => {
-  it('a mail to the second desk is its ticket: its From, list, signature, Desk attribute and calendar (closed tomorrow)', async () => {
+  it('a mail to the second desk is its ticket: its From, list, signature, Desk attribute, templates and calendar (closed tomorrow)', async () => {
     const number = await postMail(mail(WEB.address, `山田 <yamada-${run}@customer.example>`, 'サイトが表示されない'));
     const ticket = await expectStatus(stack.call('alice', 'GET', `/api/tickets/${number}`));
     expect(ticket.desk).toBe('web');
@@ -153,6 +155,8 @@ describe('two desks in one installation', () => {
     expect(receipt.replyTo).toBe(WEB.address);
     expect(receipt.cc).toBe(WEB.list);
     expect(receipt.messageId).toMatch(new RegExp(`@web-${run}\\.test>$`));
+    // The desk's own receipt notice template; the default desk's tickets keep the built-in one.
+    expect(receipt.body).toBe(`山田 様\n\nWeb制作サポートです。受付番号 ${number} で承りました。\n`);
 
     const memo = await expectStatus(stack.call('alice', 'POST', `${path}/memos`, { body: 'キャッシュを削除してください。' }));
     await expectStatus(stack.call('rita', 'POST', `${path}/memos/${memo.memoId}/review`, { decision: 'approve' }));
@@ -172,6 +176,7 @@ describe('two desks in one installation', () => {
     const receipt = pythonReads(await mailed(number, 'receipt_notice'));
     expect(receipt.from).toBe(`OSS保守サポート窓口 <${OSS.address}>`);
     expect(receipt.cc).toBe(OSS.list);
+    expect(receipt.body).toContain('このたびはお問い合わせいただき');
 
     const bcc = await postMail(mail(`someone-${run}@customer.example`, `sato-${run}@customer.example`, 'Bccで送信', `Delivered-To: ${WEB.address}`));
     expect((await expectStatus(stack.call('alice', 'GET', `/api/tickets/${bcc}`))).desk).toBe('web');
