@@ -7,7 +7,7 @@ import { BlockList, isIP } from 'node:net';
 import { parseCidr, type Cidr } from '../lib/config';
 import type { ApiDeps, ApiEnv } from './env';
 import { Problem, problemResponse } from './problem';
-import { actorForToken } from './tokens';
+import { cachedTokenLookup } from './tokens';
 import type { Actor } from '../workflows/ticket-types';
 
 /** The server-side environment of a request the console makes to the API in-process. */
@@ -74,15 +74,18 @@ export function ipAllowlist(cidrs: string[] | undefined): MiddlewareHandler<ApiE
  * bearerAuth (a 401 carries `WWW-Authenticate: Bearer …`; a header that is
  * not `Bearer <token>` is 400), answering in our problem details: its
  * message options take a function that returns the whole Response.
- * Routes decide what the role may do.
+ * Routes decide what the role may do. Tokens are looked up through a short
+ * in-process cache (api/tokens.ts): a revoked one is refused within
+ * TOKEN_CACHE_TTL_MS (5 s).
  */
 export function bearerAuth(deps: Pick<ApiDeps, 'db'>): MiddlewareHandler<ApiEnv> {
+  const actorForToken = cachedTokenLookup(deps.db);
   const problem = (status: 400 | 401, detail: string, extra?: Record<string, unknown>) => (c: Context) =>
     problemResponse(c, new Problem(status, status === 400 ? 'Invalid request' : 'Unauthenticated', detail, extra));
   const tokens = honoBearerAuth({
     realm: 'helpdesk',
     verifyToken: async (token, c) => {
-      const actor = await actorForToken(deps.db, token);
+      const actor = await actorForToken(token);
       if (actor) (c as Context<ApiEnv>).set('actor', actor);
       return actor !== undefined;
     },
