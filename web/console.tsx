@@ -27,7 +27,7 @@ import { previewMemoCharset } from './memo-preview';
 import { LoginPage } from './pages/login';
 import { SlaPage, type SlaSummary } from './pages/sla-page';
 import { TicketListPageView, TicketRows } from './pages/ticket-list';
-import { MemoPreviewText, TicketLive, TicketPage, type PartiesFailure, type TicketPageData } from './pages/ticket-page';
+import { MemoPreviewText, TicketLive, TicketPage, type AccountChoice, type PartiesFailure, type TicketPageData } from './pages/ticket-page';
 import { requireSession, sameToken, setSessionCookie, mayUseConsole, type ConsoleEnv, type ConsoleSession } from './session';
 import { CONSOLE_ACTIONS, apiRequestFor, type ConsoleAction } from './ticket-actions';
 import { startOfDayAt } from '../workflows/sla/wall-clock';
@@ -36,6 +36,8 @@ const LOGIN_CSRF_COOKIE = 'hd_login_csrf';
 const PAGE_SIZE = 50;
 /** The accounts the parties form and the lists' filter offer, by name. */
 const ACCOUNT_CHOICES = 300;
+/** How long the ticket page keeps the account choices it read. */
+const ACCOUNT_CHOICES_TTL_MS = 10_000;
 
 export interface ConsoleDeps extends WiredDeps {
   /** The API app itself: console actions are its requests. */
@@ -142,6 +144,30 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
         return [];
       });
 
+  /**
+   * The ticket page's account choices, kept for ACCOUNT_CHOICES_TTL_MS so a
+   * page load or live refresh does not read 300 accounts each time: a new or
+   * renamed account shows in the parties form's select within that time. A
+   * failed read is not kept.
+   */
+  let keptChoices: { until: number; choices: Promise<AccountChoice[]> } | undefined;
+  const ticketPageAccountChoices = (): Promise<AccountChoice[]> => {
+    const now = performance.now();
+    if (keptChoices && keptChoices.until > now) return keptChoices.choices;
+    const kept = {
+      until: now + ACCOUNT_CHOICES_TTL_MS,
+      choices: listAccounts(deps.db, { limit: ACCOUNT_CHOICES })
+        .then((accounts) => accounts.map(({ id, name, kind }) => ({ id, name, kind })))
+        .catch((error) => {
+          if (keptChoices === kept) keptChoices = undefined;
+          log.warn({ err: error }, 'console: no accounts to choose from');
+          return [];
+        }),
+    };
+    keptChoices = kept;
+    return kept.choices;
+  };
+
   app.get('/tickets', session, async (c) => {
     const { view, page, q, slaStatus, account, desk } = listParams(c);
     const current = c.get('session')!;
@@ -184,7 +210,8 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
 
   app.get('/tickets/counts', session, async (c) => c.json(await ticketListCounts(deps.db, c.get('session')!.actor.user)));
 
-  async function pageData(number: string): Promise<TicketPageData> {
+  /** What the ticket page shows; the similar tickets only for a whole page (`withSimilar`), not for a live refresh or an action's answer. */
+  async function pageData(number: string, { withSimilar }: { withSimilar: boolean }): Promise<TicketPageData> {
     const ticket = await tickets.view(number);
     const [sla, articles, events, mails, similar, parties, accounts] = await Promise.all([
       tickets.sla(number).catch((error) => {
@@ -196,18 +223,20 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
       ticketEventsOf(deps.db, number),
       outboundMailOf(deps.db, number),
       // A help, not the page: without it the ticket still shows.
-      similarTickets(deps.db, number).catch((error) => {
-        log.warn({ err: error, number }, 'console: no similar tickets');
-        return [];
-      }),
+      withSimilar
+        ? similarTickets(deps.db, number).catch((error) => {
+            log.warn({ err: error, number }, 'console: no similar tickets');
+            return [];
+          })
+        : undefined,
       // The box says it could not read them; the rest of the page shows.
       partiesOf(deps.db, number).catch((error) => {
         log.warn({ err: error, number }, 'console: no parties');
         return undefined;
       }),
-      accountChoices(),
+      ticketPageAccountChoices(),
     ]);
-    return { ticket, sla, articles, events, mails, similar, parties, accounts };
+    return { ticket, sla, articles, events, mails, ...(similar ? { similar } : {}), parties, accounts };
   }
 
   const validNumber = (number: string) => /^\d{1,20}$/.test(number);
@@ -217,7 +246,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const labels = t(c);
     if (!validNumber(number)) return c.notFound();
     const current = c.get('session')!;
-    const [data, counts] = await Promise.all([pageData(number), ticketListCounts(deps.db, current.actor.user)]);
+    const [data, counts] = await Promise.all([pageData(number, { withSimilar: true }), ticketListCounts(deps.db, current.actor.user)]);
     return c.html(<TicketPage t={labels} data={data} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} frame={{ t: labels, title: '', session: current, counts, here: c.req.path }} />);
   });
 
@@ -225,7 +254,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const number = c.req.param('number');
     if (!validNumber(number)) return c.notFound();
     const current = c.get('session')!;
-    return c.html(<TicketLive t={t(c)} data={await pageData(number)} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} />);
+    return c.html(<TicketLive t={t(c)} data={await pageData(number, { withSimilar: false })} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} />);
   });
 
   app.post('/tickets/:number/do/:action', session, async (c) => {
@@ -238,7 +267,8 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const outcome = await actThroughApi(deps.api, c, current.actor, { ...request, idempotencyKey: form.idempotencyKey });
     const failure = outcome.ok ? undefined : { action, memoId: form.memoId, message: outcome.detail || outcome.title };
     const labels = t(c);
-    const data = await pageData(number);
+    // An answer to htmx replaces the live region only, which keeps its similar tickets; a whole page reads them.
+    const data = await pageData(number, { withSimilar: !c.req.header('hx-request') });
     if (c.req.header('hx-request')) {
       return c.html(<TicketLive t={labels} data={data} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} failure={failure} />);
     }
@@ -257,7 +287,7 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
       ? undefined
       : { message: outcome.detail || outcome.title, ...(outcome.field ? { field: outcome.field } : {}), submitted: partiesFieldsOf(form) };
     const labels = t(c);
-    const data = await pageData(number);
+    const data = await pageData(number, { withSimilar: !c.req.header('hx-request') });
     if (c.req.header('hx-request')) {
       return c.html(<TicketLive t={labels} data={data} actor={current.actor} csrf={current.csrfToken} now={new Date()} timeZone={timeZone} partiesFailure={failure} />);
     }

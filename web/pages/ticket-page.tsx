@@ -25,7 +25,11 @@ export interface TicketPageData {
   articles: Article[];
   events: HistoryLine[];
   mails: SentMail[];
-  /** Closed tickets like this one (db/similar-tickets.ts). */
+  /**
+   * Closed tickets like this one (db/similar-tickets.ts), read once per page
+   * load. Undefined in a live refresh or an action's answer: the page keeps the
+   * list it was loaded with (hx-preserve).
+   */
   similar?: SimilarTicket[];
   /** The ticket's parties (db/ticket-parties.ts); undefined when they could not be read. */
   parties?: Parties;
@@ -85,7 +89,7 @@ export function TicketLive(props: TicketPageProps) {
       </header>
       <Clocks {...props} />
       <PartiesBox {...props} />
-      <SimilarTickets t={t} similar={data.similar ?? []} />
+      {data.similar ? <SimilarTickets t={t} similar={data.similar} /> : <section id="similar-tickets" hx-preserve="true" />}
       <div class="columns">
         <Thread {...props} />
         <Actions {...props} />
@@ -106,7 +110,7 @@ function Fact(props: { name: string; value: string; id: string }) {
 /** Closed tickets like this one, as links, with the shared terms that made them alike. */
 function SimilarTickets({ t, similar }: { t: Labels; similar: SimilarTicket[] }) {
   return (
-    <section class="similar" aria-label={t.similar.title} data-similar>
+    <section id="similar-tickets" class="similar" aria-label={t.similar.title} data-similar hx-preserve="true">
       <h2>{t.similar.title}</h2>
       {similar.length === 0 ? (
         <p class="none">{t.similar.none}</p>
