@@ -103,6 +103,13 @@ describe('knowledge records in the console', () => {
       await writer.getByRole('button', { name: words.save }).click();
       await writer.waitForURL(/\/console\/knowledge\/\d+$/);
       const recordPath = new URL(writer.url()).pathname;
+      // The author corrects the draft from its page (PATCH /api/knowledge/:id in-process).
+      await writer.locator('form[data-action=edit] input[name=product]').fill('帳票サーバ');
+      const edited = writer.waitForResponse((r) => new URL(r.url()).pathname === `${recordPath}/do/edit` && r.request().method() === 'POST');
+      await writer.locator('form[data-action=edit] button[type=submit]').click();
+      expect((await edited).status()).toBe(303);
+      await writer.waitForURL(new RegExp(`${recordPath}$`));
+      expect((await api(author, 'GET', `/api${recordPath.replace('/console', '')}`)).product).toBe('帳票サーバ');
       await writer.getByRole('button', { name: words.submit }).click();
       await writer.waitForURL(new RegExp(`${recordPath}$`));
       await expect.poll(() => writer.locator('[data-record-status]').first().getAttribute('data-record-status')).toBe('in_review');
