@@ -1,10 +1,30 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import * as attributes from './search-attributes';
 import type { TicketView } from './ticket-messages';
 
 /** Keeps the Temporal UI's filters (TicketStatus, Owner, SlaStatus, ...) current. */
 export function ticketSearchAttributes(ticket: TicketView, dueAt: { firstResponse?: string; resolution?: string } = {}): void {
-  upsertSearchAttributes([
+  upsertSearchAttributes(searchAttributesOf(ticket, dueAt));
+}
+
+/**
+ * The same, but only the attributes whose value differs from what the workflow holds now (its start's
+ * and its upserts'), and no upsert at all when none does: each upsert is a command and an event.
+ */
+export function changedSearchAttributes(ticket: TicketView, dueAt: { firstResponse?: string; resolution?: string } = {}): void {
+  const held = workflowInfo().typedSearchAttributes;
+  const changed = searchAttributesOf(ticket, dueAt).filter(({ key, value }) => !sameValue(held.get(key), value));
+  if (changed.length > 0) upsertSearchAttributes(changed);
+}
+
+function sameValue(held: unknown, value: unknown): boolean {
+  if (held instanceof Date && value instanceof Date) return held.getTime() === value.getTime();
+  return (held ?? null) === (value ?? null);
+}
+
+function searchAttributesOf(ticket: TicketView, dueAt: { firstResponse?: string; resolution?: string }): SearchAttributeUpdatePair[] {
+  return [
     { key: attributes.TicketNumber, value: ticket.number },
     { key: attributes.TicketStatus, value: ticket.status },
     { key: attributes.Priority, value: ticket.priority },
@@ -16,7 +36,7 @@ export function ticketSearchAttributes(ticket: TicketView, dueAt: { firstRespons
     { key: attributes.Channel, value: ticket.channel },
     { key: attributes.FirstResponseDueAt, value: dueAt.firstResponse ? new Date(dueAt.firstResponse) : null },
     { key: attributes.ResolutionDueAt, value: dueAt.resolution ? new Date(dueAt.resolution) : null },
-  ]);
+  ];
 }
 
 /** The ticket in words, for the workflow's page in the Temporal UI. */

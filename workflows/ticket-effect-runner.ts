@@ -3,7 +3,9 @@
 // history, so a change must keep old histories replayable (see `patched`).
 import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
-import type { Effect } from './ticket-effects';
+import type { TicketRecord, TicketRecordBatch } from '../activities/ticket-records';
+import type { TicketView } from './ticket-messages';
+import type { Effect, RecordEffect } from './ticket-effects';
 import { PERMANENT_MAIL_FAILURE, TICKET_ACTIVITY_TIMEOUT_MS } from './activity-contracts';
 import { failureReason } from './failure-reason';
 
@@ -26,12 +28,32 @@ const slaRecordActivities = proxyLocalActivities<Pick<TicketActivities, 'recordS
 /** The patch under which SLA records are local activities written before the alarm's history line. */
 export const SLA_RECORDS_LOCAL = 'sla-records-local';
 
+/**
+ * The patch under which a batch's records (history lines, refused articles' marks, SLA verdicts)
+ * and the read model are written by one local activity in one transaction (`recordTicketBatch`),
+ * search attributes are upserted only when one changed, and the patches before it are implied:
+ * a run that has this one never asks for them, which would only add a marker and an upsert each.
+ */
+export const RECORD_BATCH = 'record-batch-local';
+
+const recordBatchActivities = proxyLocalActivities<Pick<TicketActivities, 'recordTicketBatch'>>({
+  startToCloseTimeout: TICKET_ACTIVITY_TIMEOUT_MS,
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** `patched(id)`, true without asking in a run under RECORD_BATCH (which came after every other patch). */
+export function since(batched: boolean, id: string): boolean {
+  return batched || patched(id);
+}
+
 export interface EffectContext {
   number: string;
   /** `<number>:<sequence>`: the idempotency key of the next record. */
   nextKey: () => string;
   /** Brings the read model up to date; the replies and notices read the ticket from it. */
   recordTicket: () => Promise<void>;
+  /** The run is under RECORD_BATCH (and so under every patch before it). */
+  batched: boolean;
 }
 
 const now = () => new Date().toISOString();
@@ -49,7 +71,7 @@ async function runEffect(effect: Effect, ctx: EffectContext): Promise<void> {
     case 'slaEvent': {
       const record = { ...effect.event, key: ctx.nextKey(), number: ctx.number };
       // Tickets that recorded SLA events as activities before the patch replay as they ran.
-      return patched(SLA_RECORDS_LOCAL) ? slaRecordActivities.recordSlaEvent(record) : ticketActivities.recordSlaEvent(record);
+      return since(ctx.batched, SLA_RECORDS_LOCAL) ? slaRecordActivities.recordSlaEvent(record) : ticketActivities.recordSlaEvent(record);
     }
     case 'receiptNotice': {
       await ctx.recordTicket();
@@ -63,7 +85,7 @@ async function runEffect(effect: Effect, ctx: EffectContext): Promise<void> {
     }
     case 'trainSpam':
       // Tickets marked as spam before the filter learnt from it did not train.
-      if (!patched('train-spam-on-mark')) return;
+      if (!since(ctx.batched, 'train-spam-on-mark')) return;
       await ticketActivities.trainTicketAsSpam({ number: ctx.number });
       return;
     case 'notice': {
@@ -76,9 +98,40 @@ async function runEffect(effect: Effect, ctx: EffectContext): Promise<void> {
 
 /** Sends an outgoing article by mail (tickets started before outbound mail only recorded it). */
 async function mail(articleId: string, ctx: EffectContext): Promise<void> {
-  if (!patched('outbound-mail')) return;
+  if (!since(ctx.batched, 'outbound-mail')) return;
   await settle(`mail of article ${articleId}`, () => ticketActivities.sendArticleMail({ articleId }), ctx);
 }
+
+/**
+ * Writes a batch's records and the read model (when `ticket` is given) in one local activity
+ * (RECORD_BATCH). A record refused for good is noted on the history by the activity itself; should
+ * the whole batch fail for good, that is noted here, and the ticket goes on.
+ */
+export async function recordBatch(records: RecordEffect[], ticket: { view: TicketView; version: number } | undefined, ctx: EffectContext): Promise<void> {
+  const at = now();
+  const batch: TicketRecordBatch = {
+    number: ctx.number,
+    at,
+    ticket: ticket && { ...ticket, key: ctx.nextKey() },
+    records: records.map((effect) => recordOf(effect, ctx.nextKey(), at)),
+  };
+  await orNoted('the ticket records', async () => {
+    const { failed } = await recordBatchActivities.recordTicketBatch(batch);
+    for (const { what, reason } of failed) log.error(`ticket ${ctx.number}: ${what} could not be carried out: ${reason}`);
+  }, ctx);
+}
+
+function recordOf(effect: RecordEffect, key: string, at: string): TicketRecord {
+  switch (effect.kind) {
+    case 'event':
+      return { kind: 'event', key, event: effect.event, at };
+    case 'articleRefused':
+      return { kind: 'articleRefused', key, articleId: effect.articleId, reason: effect.reason };
+    case 'slaEvent':
+      return { kind: 'slaEvent', key, event: effect.event };
+  }
+}
+
 
 /**
  * Runs one step; an activity that failed for good (its input refused: see

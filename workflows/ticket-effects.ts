@@ -35,6 +35,13 @@ export function isMailEffect(effect: Effect): boolean {
   return effect.kind === 'receiptNotice' || effect.kind === 'answer' || effect.kind === 'notice';
 }
 
+/** The effects a batch writes in one transaction (patch `record-batch-local`): everything but mail and spam training. */
+export type RecordEffect = Extract<Effect, { kind: 'event' | 'articleRefused' | 'slaEvent' }>;
+
+export function isRecordEffect(effect: Effect): effect is RecordEffect {
+  return effect.kind === 'event' || effect.kind === 'articleRefused' || effect.kind === 'slaEvent';
+}
+
 export function effectsOfCommand(command: TicketCommand, historyLine: Extract<Effect, { kind: 'event' }>['event']): Effect[] {
   const effects: Effect[] = [{ kind: 'event', event: historyLine }];
   switch (command.type) {

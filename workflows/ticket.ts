@@ -1,20 +1,22 @@
 import {
   ApplicationFailure,
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
   patched,
   setCurrentDetails,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import { reopenWindowOver } from './reopen-window';
 import type { SlaAlarm, SlaClocks } from './sla/clocks';
 import type { SlaPolicy } from './sla/policy';
 import { TicketRun } from './ticket-run';
-import { describeTicket, ticketSearchAttributes } from './ticket-display';
-import { carryOutEffect, orNoted, SLA_RECORDS_LOCAL, ticketActivities } from './ticket-effect-runner';
-import { effectsOfCommand, isMailEffect, reactToAlarm, verdictEffect, type Effect } from './ticket-effects';
+import { changedSearchAttributes, describeTicket, ticketSearchAttributes } from './ticket-display';
+import { carryOutEffect, orNoted, RECORD_BATCH, recordBatch, since, SLA_RECORDS_LOCAL, ticketActivities } from './ticket-effect-runner';
+import { effectsOfCommand, isMailEffect, isRecordEffect, reactToAlarm, verdictEffect, type Effect, type RecordEffect } from './ticket-effects';
 import {
   AGENT_ACTIONS,
   AGENT_ACTION_DESCRIPTIONS,
@@ -49,23 +51,35 @@ export interface TicketWorkflowInput {
   carried?: { sequence: number; version: number; waitingSince?: string; sla?: SlaClocks; followUpArticles?: string[] };
 }
 
+interface DeadlineTimer {
+  at: number;
+  scope: CancellationScope;
+  fired: boolean;
+  /** Settles when the timer fires or is cancelled. */
+  done: Promise<void>;
+}
+
 export type TicketOutcome = { number: string; status: 'closed'; resolution?: string };
 
 
 /** One support ticket, from the first contact until it has stayed closed for the reopen window. */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketOutcome> {
   const { settings } = input;
+  // One local activity writes each batch's records (see RECORD_BATCH); a run under it is under every patch before it.
+  const batched = patched(RECORD_BATCH);
   // The customer waits from when the ticket's workflow was started (the server's clock, moments after the
   // ticket was written), not from its first task, which a busy worker may pick up seconds later.
-  const slaStartMs = patched('sla-from-workflow-start') ? workflowInfo().startTime.getTime() : Date.now();
+  const slaStartMs = since(batched, 'sla-from-workflow-start') ? workflowInfo().startTime.getTime() : Date.now();
   const run = new TicketRun(input, slaStartMs);
   // Mail goes out in a lane of its own: a mail server that is down or slow must not hold back
   // the ticket's records, its SLA deadlines or its next update (old runs keep their one lane).
-  const mailLane = patched('mail-lane');
+  const mailLane = since(batched, 'mail-lane');
   let mailing: Promise<void> = Promise.resolve();
   let mailsQueued = 0;
   const { sla } = run;
   let recordedVersion = -1;
+  /** RECORD_BATCH: the running timer of the next deadline. */
+  let timer: DeadlineTimer | undefined;
   const effects: Effect[] = [];
 
   const view = (): TicketView => ({ ...run.ticket, slaStatus: sla.status(run.ticket, Date.now()), nextDueAt: sla.nextDueAt(Date.now()) });
@@ -105,7 +119,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const reaction = reactToAlarm(alarm, run.ticket, sla.clocks?.policy, now());
     // The SLA record first (it is the escalation's record, and a local activity: see SLA_RECORDS_LOCAL),
     // then the history line; alarms from before the patch replay in their order.
-    effects.push(...(patched(SLA_RECORDS_LOCAL) ? slaRecordsFirst(reaction.before) : reaction.before));
+    effects.push(...(since(batched, SLA_RECORDS_LOCAL) ? slaRecordsFirst(reaction.before) : reaction.before));
     if (reaction.escalation) {
       const decision = decideNow(reaction.escalation);
       if (!decision.ok) return;
@@ -120,7 +134,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   function publish(): void {
     const current = view();
-    ticketSearchAttributes(current, sla.dueAt(Date.now()));
+    // Upserts are commands: under RECORD_BATCH only the attributes whose value changed, and none when none did.
+    if (batched) changedSearchAttributes(current, sla.dueAt(Date.now()));
+    else ticketSearchAttributes(current, sla.dueAt(Date.now()));
     setCurrentDetails(describeTicket(current));
   }
 
@@ -128,7 +144,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     return decide(run.ticket, command, now(), { reopenWindowMs: settings.reopenWindowMs });
   }
 
-  const acceptsAgentSignals = !patched('agent-actions-by-update-only');
+  const acceptsAgentSignals = !since(batched, 'agent-actions-by-update-only');
   for (const action of AGENT_ACTIONS) {
     const toCommand = (args: object) => ({ ...args, type: action }) as AgentCommand;
     setHandler(
@@ -197,11 +213,40 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   async function workToDoOrDeadline(): Promise<boolean> {
     const workToDo = () => effects.length > 0 || recordedVersion < run.version;
     const deadline = nextDeadline();
+    if (batched) return waitKeepingTimer(workToDo, deadline);
     if (deadline === undefined) {
       await condition(workToDo);
       return true;
     }
     return condition(workToDo, Math.max(deadline - Date.now(), 1));
+  }
+
+  /**
+   * RECORD_BATCH: the same wait, but the deadline's timer outlives the wait while the deadline stays
+   * the same; a new timer for each wait (and the old one cancelled) is two events per update.
+   */
+  async function waitKeepingTimer(workToDo: () => boolean, deadline: number | undefined): Promise<boolean> {
+    if (timer && (timer.at !== deadline || timer.fired)) {
+      if (!timer.fired) timer.scope.cancel();
+      timer = undefined;
+    }
+    if (deadline !== undefined && !timer) {
+      const scope = new CancellationScope();
+      const started: DeadlineTimer = { at: deadline, scope, fired: false, done: Promise.resolve() };
+      started.done = scope.run(() => sleep(Math.max(deadline - Date.now(), 1))).then(
+        () => void (started.fired = true),
+        () => undefined,
+      );
+      timer = started;
+    }
+    if (workToDo()) return true;
+    const waiting = new CancellationScope();
+    const work = waiting.run(() => condition(workToDo)).then(() => true, () => false);
+    if (!timer) return work;
+    const current = timer;
+    const outcome = await Promise.race([work, current.done.then(() => !current.fired)]);
+    waiting.cancel();
+    return outcome;
   }
 
   /** Before the run ends: every handler done, and everything they queued carried out (they may queue more meanwhile). */
@@ -215,11 +260,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   /** Runs the queued effects in order, then brings the read model up to date. */
   async function carryOut(): Promise<void> {
+    if (batched) return carryOutBatches();
     // The read model first: the replies read the ticket's customer from it.
     if (recordedVersion < 0) await recordTicket();
     while (effects.length > 0) {
       const effect = effects.shift()!;
-      const ctx = { number: run.ticket.number, nextKey, recordTicket };
+      const ctx = { number: run.ticket.number, nextKey, recordTicket, batched };
       if (mailLane && isMailEffect(effect)) {
         // In order among themselves (the receipt notice before the answer), beside everything else.
         mailsQueued++;
@@ -229,6 +275,36 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       await carryOutEffect(effect, ctx);
     }
     if (recordedVersion < run.version) await recordTicket();
+  }
+
+  /**
+   * RECORD_BATCH: what is queued, as batches: the records and the read model of each in one local
+   * activity, then in their order the mails (in the mail lane) and the rest. So the read model is
+   * current before any mail of the batch is composed, and a reply need not write it again.
+   */
+  async function carryOutBatches(): Promise<void> {
+    // A mail's batch wrote the read model before the mail was queued: composing it need not write it again.
+    const ctx = { number: run.ticket.number, nextKey, recordTicket: async () => {}, batched };
+    while (effects.length > 0 || recordedVersion < run.version) {
+      const batch = effects.splice(0);
+      await recordBatchIfBehind(batch.filter(isRecordEffect));
+      for (const effect of batch) {
+        if (isRecordEffect(effect)) continue;
+        if (isMailEffect(effect)) {
+          mailsQueued++;
+          mailing = mailing.then(() => carryOutEffect(effect, ctx)).finally(() => void mailsQueued--);
+        } else await carryOutEffect(effect, ctx);
+      }
+    }
+  }
+
+  /** The records given and, when it is behind, the read model; nothing when there is neither. */
+  async function recordBatchIfBehind(records: RecordEffect[]): Promise<void> {
+    const at = run.version;
+    const behind = recordedVersion < at;
+    if (!behind && records.length === 0) return;
+    await recordBatch(records, behind ? { view: view(), version: at } : undefined, { number: run.ticket.number, nextKey, recordTicket, batched });
+    recordedVersion = Math.max(recordedVersion, at);
   }
 
   async function recordTicket(): Promise<void> {
