@@ -72,16 +72,32 @@ function rowOf(view: TicketView, version: number) {
   };
 }
 
-/** Writes the read model unless it holds a newer version; answers whether the similar-tickets index must see the ticket (closed). */
+/**
+ * Writes the read model unless it holds a newer version; answers whether the similar-tickets
+ * index must see the ticket: it became closed just now, or it is closed and was not indexed
+ * since it closed (a write that committed before its attempt could index it).
+ */
 async function writeTicket(db: Kysely<Database>, view: TicketView, version: number): Promise<boolean> {
   const row = rowOf(view, version);
   const { number, created_at, ...changes } = row;
-  await db
+  // The status before, read in the same statement (a CTE sees the row as it was).
+  const written = await db
+    .with('before', (qb) => qb.selectFrom('tickets').select('status').where('number', '=', number))
     .insertInto('tickets')
     .values(row)
     .onConflict((oc) => oc.column('number').doUpdateSet(changes).where('tickets.version', '<', version))
-    .execute();
-  return view.status === 'closed';
+    .returning(sql<string | null>`(select status from before)`.as('before'))
+    .executeTakeFirst();
+  if (view.status !== 'closed') return false;
+  if (written && written.before !== 'closed') return true;
+  const indexed = await db
+    .selectFrom('similar_ticket_terms')
+    .innerJoin('tickets', 'tickets.number', 'similar_ticket_terms.ticket_number')
+    .select('similar_ticket_terms.ticket_number')
+    .where('similar_ticket_terms.ticket_number', '=', number)
+    .where((eb) => eb('similar_ticket_terms.indexed_at', '>=', eb.ref('tickets.closed_at')))
+    .executeTakeFirst();
+  return !indexed;
 }
 
 async function insertTicketEvent(db: Kysely<Database>, event: TicketEvent): Promise<void> {
