@@ -68,8 +68,28 @@ export interface AlarmReaction {
   after: Effect[];
 }
 
-/** A warning tells the owner (or the queue); a breach escalates one level and tells that level, L3 at most. */
-export function reactToAlarm(alarm: SlaAlarm, ticket: TicketState, policy: SlaPolicy | undefined, at: string): AlarmReaction {
+/**
+ * A warning tells the owner (or the queue); a breach escalates one level and tells that level, L3 at most.
+ * `slaRecordsFirst` (the ticket's answer to patch `sla-records-local`): the SLA record comes first in
+ * `before`, as the escalation's record (it is written within the task that saw the deadline), then the
+ * history line; without it, in the order of tickets from before the patch.
+ */
+export function reactToAlarm(
+  alarm: SlaAlarm,
+  ticket: TicketState,
+  policy: SlaPolicy | undefined,
+  at: string,
+  order: { slaRecordsFirst: boolean },
+): AlarmReaction {
+  const reaction = reactionTo(alarm, ticket, policy, at);
+  return order.slaRecordsFirst ? { ...reaction, before: slaRecordsFirst(reaction.before) } : reaction;
+}
+
+function slaRecordsFirst(before: Effect[]): Effect[] {
+  return [...before.filter((e) => e.kind === 'slaEvent'), ...before.filter((e) => e.kind !== 'slaEvent')];
+}
+
+function reactionTo(alarm: SlaAlarm, ticket: TicketState, policy: SlaPolicy | undefined, at: string): AlarmReaction {
   const dueAt = new Date(alarm.atMs).toISOString();
   if (alarm.kind === 'warning') {
     const to = ticket.owner ? `user:${ticket.owner}` : `queue:${ticket.queue ?? 'unassigned'}`;

@@ -116,20 +116,15 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   function onAlarm(alarm: SlaAlarm): void {
     run.version++;
-    const reaction = reactToAlarm(alarm, run.ticket, sla.clocks?.policy, now());
-    // The SLA record first (it is the escalation's record, and a local activity: see SLA_RECORDS_LOCAL),
-    // then the history line; alarms from before the patch replay in their order.
-    effects.push(...(since(batched, SLA_RECORDS_LOCAL) ? slaRecordsFirst(reaction.before) : reaction.before));
+    // Alarms from before SLA_RECORDS_LOCAL replay in their order (the history line before the SLA record).
+    const reaction = reactToAlarm(alarm, run.ticket, sla.clocks?.policy, now(), { slaRecordsFirst: since(batched, SLA_RECORDS_LOCAL) });
+    effects.push(...reaction.before);
     if (reaction.escalation) {
       const decision = decideNow(reaction.escalation);
       if (!decision.ok) return;
       apply(reaction.escalation, decision.state);
     }
     effects.push(...reaction.after);
-  }
-
-  function slaRecordsFirst(before: Effect[]): Effect[] {
-    return [...before.filter((e) => e.kind === 'slaEvent'), ...before.filter((e) => e.kind !== 'slaEvent')];
   }
 
   function publish(): void {

@@ -14,22 +14,24 @@ const ticket: TicketState = {
 };
 const at = '2026-11-20T03:00:00.000Z';
 const dueMs = Date.parse('2026-11-20T02:59:00.000Z');
+/** The order of tickets from before patch `sla-records-local`: these cases check the reactions themselves. */
+const before = { slaRecordsFirst: false };
 
 describe('reactToAlarm', () => {
   it('a warning records the line and the SLA event and tells the owner, without escalating', () => {
-    const reaction = reactToAlarm({ atMs: dueMs, clock: 'firstResponse', kind: 'warning' }, ticket, policy, at);
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'firstResponse', kind: 'warning' }, ticket, policy, at, before);
     expect(reaction.escalation).toBeUndefined();
     expect(reaction.before.map((e) => e.kind)).toEqual(['event', 'slaEvent', 'notice']);
     expect(reaction.before[2]).toMatchObject({ notice: { kind: 'sla_warning', to: 'user:alice', clock: 'firstResponse' } });
   });
 
   it('a warning on a ticket nobody owns goes to its queue', () => {
-    const reaction = reactToAlarm({ atMs: dueMs, clock: 'firstResponse', kind: 'warning' }, { ...ticket, owner: null }, policy, at);
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'firstResponse', kind: 'warning' }, { ...ticket, owner: null }, policy, at, before);
     expect(reaction.before[2]).toMatchObject({ notice: { to: 'queue:maintenance-support' } });
   });
 
   it('a breach at L1 escalates to L2 as the SLA clock and then tells L2', () => {
-    const reaction = reactToAlarm({ atMs: dueMs, clock: 'update', kind: 'breach' }, ticket, policy, at);
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'update', kind: 'breach' }, ticket, policy, at, before);
     expect(reaction.before).toEqual([
       { kind: 'slaEvent', event: { clock: 'update', kind: 'breach', deadline: '2026-11-20T02:59:00.000Z', actualAt: at, levelFrom: 'L1', levelTo: 'L2' } },
     ]);
@@ -40,12 +42,40 @@ describe('reactToAlarm', () => {
   });
 
   it('a breach at L3 cannot escalate further, but L3 still hears of it', () => {
-    const reaction = reactToAlarm({ atMs: dueMs, clock: 'resolution', kind: 'breach' }, { ...ticket, supportLevel: 'L3' }, policy, at);
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'resolution', kind: 'breach' }, { ...ticket, supportLevel: 'L3' }, policy, at, before);
     expect(reaction.escalation).toBeUndefined();
     expect(reaction.before.map((e) => e.kind)).toEqual(['slaEvent', 'notice']);
     expect(reaction.before[1]).toMatchObject({ notice: { kind: 'sla_breach', to: policy.escalation.L3.notify } });
   });
 });
+
+describe('reactToAlarm under patch sla-records-local', () => {
+  it("puts a warning's SLA record first, then its history line and the notice", () => {
+    const reaction = reactToAlarm({ atMs: dueMs, clock: 'firstResponse', kind: 'warning' }, ticket, policy, at, { slaRecordsFirst: true });
+    expect(reaction.before.map((e) => e.kind)).toEqual(['slaEvent', 'event', 'notice']);
+    expect(reaction.before[0]).toMatchObject({ event: { clock: 'firstResponse', kind: 'warning', deadline: '2026-11-20T02:59:00.000Z', actualAt: at } });
+  });
+
+  it('changes nothing but the order: the same effects, and the same escalation and notices after it', () => {
+    for (const alarm of [
+      { atMs: dueMs, clock: 'firstResponse', kind: 'warning' },
+      { atMs: dueMs, clock: 'update', kind: 'breach' },
+      { atMs: dueMs, clock: 'resolution', kind: 'breach' },
+    ] as const) {
+      for (const t of [ticket, { ...ticket, supportLevel: 'L3' as const }]) {
+        const first = reactToAlarm(alarm, t, policy, at, { slaRecordsFirst: true });
+        const old = reactToAlarm(alarm, t, policy, at, before);
+        const kinds = first.before.map((e) => e.kind);
+        expect(kinds.slice(0, kinds.filter((k) => k === 'slaEvent').length).every((k) => k === 'slaEvent')).toBe(true);
+        expect([...first.before].sort(byKind)).toEqual([...old.before].sort(byKind));
+        expect(first.escalation).toEqual(old.escalation);
+        expect(first.after).toEqual(old.after);
+      }
+    }
+  });
+});
+
+const byKind = (a: Effect, b: Effect) => a.kind.localeCompare(b.kind);
 
 describe('staffAddress', () => {
   it('names become addresses at the support domain; addresses stay as they are', () => {
