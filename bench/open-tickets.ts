@@ -20,7 +20,7 @@ import { connectDatabase } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../scripts/devstack/embedded-postgres';
 import { freePort } from '../scripts/devstack/ports';
-import { outputSays, startProductProcess, type ProductProcess } from '../scripts/devstack/product-process';
+import { outputSays, startProductProcess } from '../scripts/devstack/product-process';
 import { startTemporalDevServer } from '../scripts/devstack/temporal-dev-server';
 
 const N = Number(process.env.OPEN_TICKETS ?? 2000);
@@ -55,10 +55,13 @@ async function main(): Promise<void> {
     const tokens = { ivan: await createToken(db, 'ivan', 'integrator'), dave: await createToken(db, 'dave', 'agent', 'L2'), mona: await createToken(db, 'mona', 'manager') };
     const apiPort = await freePort();
     const env = { DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporal.address, DATA_DIR: dir, SUPPORT_ADDRESS: 'support@bench.test', LOG_LEVEL: 'info', IMAP_URL: '' };
-    let worker = await started(startProductProcess('worker', 'worker', env, path.join(dir, 'worker.log')), 'worker running');
+    // Each process is stopped at the end even when it never said it was ready.
+    let worker = startProductProcess('worker', 'worker', env, path.join(dir, 'worker.log'));
     stops.unshift(() => worker.stop());
-    const api = await started(startProductProcess('api', 'api', { ...env, PORT: String(apiPort) }, path.join(dir, 'api.log')), 'API listening');
+    await outputSays(worker, 'worker running');
+    const api = startProductProcess('api', 'api', { ...env, PORT: String(apiPort) }, path.join(dir, 'api.log'));
     stops.unshift(() => api.stop());
+    await outputSays(api, 'API listening');
     const url = `http://127.0.0.1:${apiPort}`;
     // A 503 (Temporal did not answer in the API's 10 s) is retried with the same Idempotency-Key, as a client should: counted, never doubled.
     let unavailable = 0;
@@ -125,7 +128,8 @@ async function main(): Promise<void> {
     // A restarted worker answers for tickets it has never cached.
     await worker.stop();
     const restart0 = performance.now();
-    worker = await started(startProductProcess('worker-2', 'worker', env, path.join(dir, 'worker-2.log')), 'worker running');
+    worker = startProductProcess('worker-2', 'worker', env, path.join(dir, 'worker-2.log'));
+    await outputSays(worker, 'worker running');
     const readyS = (performance.now() - restart0) / 1000;
     const firstQuery: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -147,11 +151,6 @@ async function main(): Promise<void> {
     for (const stop of stops) await stop().catch(() => {});
     await rm(dir, { recursive: true, force: true }).catch(() => {});
   }
-}
-
-async function started(processed: ProductProcess, text: string): Promise<ProductProcess> {
-  await outputSays(processed, text);
-  return processed;
 }
 
 main().then(
