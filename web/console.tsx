@@ -236,7 +236,8 @@ export function consoleRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
       }),
       ticketPageAccountChoices(),
     ]);
-    return { ticket, sla, articles, events, mails, ...(similar ? { similar } : {}), parties, accounts };
+    const deskName = deps.desks.all.length > 1 ? deps.desks.of(ticket.desk).name : undefined;
+    return { ticket, sla, articles, events, mails, ...(similar ? { similar } : {}), parties, accounts, deskName };
   }
 
   const validNumber = (number: string) => /^\d{1,20}$/.test(number);

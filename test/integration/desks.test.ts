@@ -209,7 +209,7 @@ describe('two desks in one installation', () => {
     expect(oss.tickets.every((t: { desk?: string }) => t.desk === 'oss')).toBe(true);
   });
 
-  it("the console's list offers the desks and shows one desk's tickets only", async () => {
+  it("the console's list offers the desks and shows one desk's tickets only; a ticket's page names its desk", async () => {
     const agent = `desks-agent-${run}`;
     await createUser(stack.db, { name: agent, role: 'agent', level: 'L1', password: PASSWORD });
     const web = await expectStatus(stack.call('ivan', 'POST', '/api/tickets', { customer: { email: `list-${run}@customer.example` }, subject: `Web一覧 ${run}`, body: '確認', desk: 'web' }), 201);
@@ -230,5 +230,7 @@ describe('two desks in one installation', () => {
     expect(numbers).toContain(web.number);
     expect(numbers).not.toContain(oss.number);
     expect(await page.locator('h1').textContent()).toContain('窓口: Web制作サポート');
+    await page.goto(`/tickets/${web.number}`);
+    await expect.poll(() => page.locator('[data-fact=desk]').textContent()).toBe('Web制作サポート');
   });
 });

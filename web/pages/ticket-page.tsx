@@ -35,6 +35,8 @@ export interface TicketPageData {
   parties?: Parties;
   /** The accounts the parties form offers (at most a few hundred). */
   accounts?: AccountChoice[];
+  /** The ticket's desk, by name; undefined in an installation of one desk. */
+  deskName?: string;
 }
 
 /** A correction of the parties the API refused, with what was sent, shown again in the form. */
@@ -76,6 +78,7 @@ export function TicketLive(props: TicketPageProps) {
           <span class="number">#{ticket.number}</span> {ticket.subject}
         </h1>
         <dl class="facts">
+          {data.deskName && <Fact name={t.desk.title} value={data.deskName} id="desk" />}
           <Fact name={t.ticket.status} value={t.status[ticket.status]} id="status" />
           <Fact name={t.ticket.priority} value={ticket.priority} id="priority" />
           <Fact name={t.ticket.level} value={ticket.supportLevel} id="level" />
