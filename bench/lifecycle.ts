@@ -34,7 +34,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../scripts/devstack
 import { freePort } from '../scripts/devstack/ports';
 import { startTemporalDevServer } from '../scripts/devstack/temporal-dev-server';
 import { WORKFLOWS_PATH } from '../worker/ticket-worker';
-import { STEPS, type RunOrder, type RunResult, type Step, type Variant, type Work } from './lifecycle/shared';
+import { emptyWork as r0, STEPS, type RunOrder, type RunResult, type Step, type Variant, type Work } from './lifecycle/shared';
 
 const { values } = parseArgs({
   options: {
@@ -185,8 +185,8 @@ function report(results: RunResult[], facts: { temporal: string; postgres: strin
     const runs = of(v);
     const lifecycles = runs.reduce((k, r) => k + r.countLifecycles, 0);
     const sum: Work & { lifecycles: number } = { workflowTasks: 0, activityTasks: 0, localActivities: 0, events: 0, sql: 0, sqlWrites: 0, lifecycles };
-    for (const r of runs) for (const s of step ? [step] : STEPS) for (const k of Object.keys(r.work[s]) as (keyof Work)[]) sum[k] += r.work[s][k];
-    for (const k of Object.keys(sum) as (keyof Work)[]) sum[k] = lifecycles ? sum[k] / lifecycles : NaN;
+    for (const r of runs) for (const s of step ? [step] : STEPS) for (const k of Object.keys(r0()) as (keyof Work)[]) sum[k] += r.work[s][k];
+    for (const k of Object.keys(r0()) as (keyof Work)[]) sum[k] = lifecycles ? sum[k] / lifecycles : NaN;
     return sum;
   };
   console.log(`\n### Work per transition (counting pass: each transition's consequences settled before the next; mean over ${VARIANTS.map((v) => `${v} ${workOf(v).lifecycles}`).join(', ')} lifecycles)\n`);
