@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually } from '../support/stack';
-import { startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
+import { mailedTicket, startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
 
 let env: IntakeEnv;
 /** Per run: every name and domain here is unique in the database all test files share. */
@@ -55,18 +55,6 @@ function rawMail(spec: { from: string; subject: string; cc?: string[]; headers?:
   return Buffer.from(lines.join('\r\n'));
 }
 
-async function postMail(raw: Buffer): Promise<string> {
-  const response = await fetch(`${env.stack.apiUrl}/api/intake/mail`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${env.stack.tokens.ivan}`, 'content-type': 'message/rfc822' },
-    body: new Uint8Array(raw),
-  });
-  const body = (await response.json()) as { outcome: string; number?: string };
-  expect(response.status, JSON.stringify(body)).toBe(200);
-  expect(body.outcome).toBe('ticket');
-  return body.number!;
-}
-
 const parties = (number: string) => ok(call('alice', 'GET', `/api/tickets/${number}/parties`));
 
 async function account(fields: Record<string, unknown>) {
@@ -96,7 +84,7 @@ describe("a partner help desk's mail", () => {
     await member(person.id, partner.id);
 
     const partnerNumber = String(Date.now()).slice(-7);
-    const number = await postMail(
+    const number = await mailedTicket(env.stack, 
       rawMail({ from: `Partner Desk <desk@${domain}>`, subject: `[PD-${partnerNumber}] VPN に接続できません`, headers: { 'X-End-Customer': b64('株式会社エービーシー / 鈴木一郎') } }),
     );
 
@@ -120,7 +108,7 @@ describe('a mail from a known domain', () => {
   it("lands in the domain's account, its sender a new contact", async () => {
     const domain = `acme-${run}.example`;
     const acme = await account({ name: `Acme ${run}`, kind: 'direct', domains: [domain] });
-    const number = await postMail(rawMail({ from: `${b64('佐藤花子')} <Sato@${domain}>`, subject: 'ライセンスの更新について' }));
+    const number = await mailedTicket(env.stack, rawMail({ from: `${b64('佐藤花子')} <Sato@${domain}>`, subject: 'ライセンスの更新について' }));
 
     const got = await parties(number);
     expect(got).toMatchObject({ account: { id: acme.id, name: `Acme ${run}` }, accountUncertain: false, requester: { address: `sato@${domain}`, name: '佐藤花子' } });
@@ -144,14 +132,14 @@ describe('a contact in two accounts', () => {
   });
 
   it("gets the account the mail's context names (a domain in Cc)", async () => {
-    const number = await postMail(rawMail({ from: address, subject: '定期点検の日程', cc: [`kimura@second-${run}.example`] }));
+    const number = await mailedTicket(env.stack, rawMail({ from: address, subject: '定期点検の日程', cc: [`kimura@second-${run}.example`] }));
     expect(await parties(number)).toMatchObject({ account: { id: second.id }, accountUncertain: false, cc: [`kimura@second-${run}.example`] });
     const inSecond = await ok(call('alice', 'GET', `/api/tickets?account=${second.id}`));
     expect(inSecond.tickets.map((t: any) => t.number)).toEqual([number]);
   });
 
   it('without context, gets no account and the ticket asks an agent', async () => {
-    const number = await postMail(rawMail({ from: address, subject: '見積もりのお願い' }));
+    const number = await mailedTicket(env.stack, rawMail({ from: address, subject: '見積もりのお願い' }));
     expect(await parties(number)).toMatchObject({ account: null, accountUncertain: true, requester: { contactId: consultant.id } });
     const flagged = async () => (await ok(call('alice', 'GET', '/api/tickets?accountUncertain=true&limit=500'))).tickets.map((t: any) => t.number);
     expect(await flagged()).toContain(number);
@@ -166,7 +154,7 @@ describe('a contact in two accounts', () => {
 describe("the desk's mail", () => {
   it('goes to the participants in Cc (from the mail and from POST /api/tickets)', async () => {
     const domain = `cc-${run}.example`;
-    const fromMail = await postMail(rawMail({ from: `tanaka@${domain}`, subject: '請求書の宛先', cc: [`keiri@${domain}`] }));
+    const fromMail = await mailedTicket(env.stack, rawMail({ from: `tanaka@${domain}`, subject: '請求書の宛先', cc: [`keiri@${domain}`] }));
     const fromApi = await ok(
       call('ivan', 'POST', '/api/tickets', {
         customer: { email: `suzuki@${domain}`, name: '鈴木' },
@@ -232,7 +220,7 @@ describe("correcting a ticket's parties", () => {
   it('writes the parties and one history line per change, with who and what before and after', async () => {
     const domain = `fix-${run}.example`;
     const target = await account({ name: `Corrected ${run}`, kind: 'partner', domains: [`fixed-${run}.example`] });
-    const number = await postMail(rawMail({ from: `someone@${domain}`, subject: '誤った宛先' }));
+    const number = await mailedTicket(env.stack, rawMail({ from: `someone@${domain}`, subject: '誤った宛先' }));
     expect(await parties(number)).toMatchObject({ account: null, accountUncertain: false });
 
     const change = {
@@ -394,7 +382,7 @@ describe('helpdesk customers import', () => {
     expect((await ok(call('mona', 'GET', `/api/accounts?q=CSV Direct ${run}`))).accounts[0]).toMatchObject({ contract: { plan: 'platinum' }, domains: [`csv-direct-${run}.example`] });
 
     // The imported partner's mail is recognised by its pattern, with the partner's number.
-    const number = await postMail(rawMail({ from: `desk2@csv-partner-${run}.example`, subject: `Re: [CP-31337] 障害`, headers: { 'X-End-Customer': 'Foo Corp / Bar' } }));
+    const number = await mailedTicket(env.stack, rawMail({ from: `desk2@csv-partner-${run}.example`, subject: `Re: [CP-31337] 障害`, headers: { 'X-End-Customer': 'Foo Corp / Bar' } }));
     expect(await parties(number)).toMatchObject({ account: { name: `CSV Partner ${run}` }, partnerTicketNumber: '31337', endCustomer: { organisation: 'Foo Corp', name: 'Bar' } });
   });
 

@@ -18,7 +18,7 @@ import { expectStatus } from '../support/phone-tickets';
 import { launchBrowser, signIn } from '../support/browser';
 import { pythonReads } from '../support/python-mail';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { startStackIntake, type StackIntake } from './mail-intake.support';
+import { mailedTicket, startStackIntake, type StackIntake } from './mail-intake.support';
 
 const run = randomBytes(4).toString('hex');
 const OSS = { address: `support@oss-${run}.test`, list: `team@oss-${run}.test` };
@@ -94,22 +94,6 @@ function mail(to: string, from: string, subject: string, extraHeaders = ''): Buf
   );
 }
 
-/** POST /api/intake/mail; a 503 (the intake still starting on a busy machine) is answered by sending it again. */
-async function postMail(raw: Buffer): Promise<string> {
-  const answer = await eventually(async () => {
-    const response = await fetch(`${stack.apiUrl}/api/intake/mail`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.tokens.ivan}`, 'content-type': 'message/rfc822' },
-      body: new Uint8Array(raw),
-    });
-    if (response.status === 503) return undefined;
-    expect(response.status).toBe(200);
-    return (await response.json()) as { outcome: string; number: string };
-  }, 60_000);
-  expect(answer.outcome).toBe('ticket');
-  return answer.number;
-}
-
 async function firstResponseBudget(number: string): Promise<number> {
   const ticket = await expectStatus(stack.call('alice', 'GET', `/api/tickets/${number}`));
   const sla = await expectStatus(stack.call('alice', 'GET', `/api/tickets/${number}/sla`));
@@ -140,7 +124,7 @@ async function mailed(number: string, kind: string): Promise<Buffer> {
 
 describe('two desks in one installation', () => {
   it('a mail to the second desk is its ticket: its From, list, signature, Desk attribute, templates and calendar (closed tomorrow)', async () => {
-    const number = await postMail(mail(WEB.address, `山田 <yamada-${run}@customer.example>`, 'サイトが表示されない'));
+    const number = await mailedTicket(stack, mail(WEB.address, `山田 <yamada-${run}@customer.example>`, 'サイトが表示されない'));
     const ticket = await expectStatus(stack.call('alice', 'GET', `/api/tickets/${number}`));
     expect(ticket.desk).toBe('web');
     expect(await deskAttribute(number)).toBe('web');
@@ -167,7 +151,7 @@ describe('two desks in one installation', () => {
   });
 
   it('a mail to the default desk has its own From, list and calendar; Delivered-To routes a mail sent by Bcc', async () => {
-    const number = await postMail(mail(OSS.address, `tanaka-${run}@customer.example`, 'サーバーが停止した'));
+    const number = await mailedTicket(stack, mail(OSS.address, `tanaka-${run}@customer.example`, 'サーバーが停止した'));
     const ticket = await expectStatus(stack.call('alice', 'GET', `/api/tickets/${number}`));
     expect(ticket.desk).toBe('oss');
     expect(Math.abs((await firstResponseBudget(number)) - 30 * HOUR)).toBeLessThan(60_000);
@@ -178,13 +162,13 @@ describe('two desks in one installation', () => {
     expect(receipt.cc).toBe(OSS.list);
     expect(receipt.body).toContain('このたびはお問い合わせいただき');
 
-    const bcc = await postMail(mail(`someone-${run}@customer.example`, `sato-${run}@customer.example`, 'Bccで送信', `Delivered-To: ${WEB.address}`));
+    const bcc = await mailedTicket(stack, mail(`someone-${run}@customer.example`, `sato-${run}@customer.example`, 'Bccで送信', `Delivered-To: ${WEB.address}`));
     expect((await expectStatus(stack.call('alice', 'GET', `/api/tickets/${bcc}`))).desk).toBe('web');
   });
 
   it("an account's contract overrides its desk's SLA target for tickets opened from then on", async () => {
     await createAccount(stack.db, { name: `Premium ${run}`, kind: 'direct', domains: [PREMIUM_DOMAIN], contract: { plan: 'premium', slaOverrides: { P3: { firstResponse: '1h' } } } });
-    const number = await postMail(mail(OSS.address, `boss@${PREMIUM_DOMAIN}`, '至急確認'));
+    const number = await mailedTicket(stack, mail(OSS.address, `boss@${PREMIUM_DOMAIN}`, '至急確認'));
     expect(Math.abs((await firstResponseBudget(number)) - 1 * HOUR)).toBeLessThan(60_000);
     // A contract with a target the policy does not know is refused when written, naming the field.
     await expect(createAccount(stack.db, { name: `Bad ${run}`, kind: 'direct', contract: { slaOverrides: { P3: { firstResponse: '1d' } } } })).rejects.toThrow(/slaOverrides\.P3\.firstResponse: "1d" uses days/);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, mismatches, type CorpusCase, type Reading } from '../fixtures/mail-corpus/corpus';
 import { startTestStack, type TestStack } from '../support/stack';
-import { startStackIntake, type StackIntake } from './mail-intake.support';
+import { postMailToIntake, startStackIntake, type StackIntake } from './mail-intake.support';
 
 let stack: TestStack;
 let intake: StackIntake;
@@ -28,15 +28,6 @@ function thisRunsCopy(raw: Buffer): Buffer {
   const text = raw.toString('latin1');
   const renamed = text.replace(/^Message-ID:\s*<([^>\r\n]*)>/im, `Message-ID: <${run}-$1>`);
   return Buffer.from(renamed === text ? `X-Corpus-Run: ${run}\r\n${text}` : renamed, 'latin1');
-}
-
-async function postMail(raw: Buffer): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.apiUrl}/api/intake/mail`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.tokens.ivan}`, 'content-type': 'message/rfc822' },
-    body: new Uint8Array(raw),
-  });
-  return { status: response.status, body: await response.json() };
 }
 
 /** The stored article and ticket, read back through the API as an agent sees them. */
@@ -62,7 +53,7 @@ async function customerMismatch(number: string, c: CorpusCase): Promise<string[]
 }
 
 async function takeIn(c: CorpusCase): Promise<string[]> {
-  const posted = await postMail(thisRunsCopy(c.raw));
+  const posted = await postMailToIntake(stack, thisRunsCopy(c.raw));
   if (posted.status !== 200) return [`POST answered ${posted.status} ${JSON.stringify(posted.body)}`];
   const outcome = c.expected.outcome ?? 'ticket';
   if (posted.body.outcome !== outcome) return [`outcome ${posted.body.outcome}, want ${outcome}`];

@@ -7,7 +7,7 @@ import { runHelpdeskCli, type CliRun } from '../support/cli';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually } from '../support/stack';
-import { intakeOutcome, mailboxClient, startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
+import { intakeOutcome, mailboxClient, postMailToIntake, startIntakeEnv, SUPPORT, type IntakeEnv } from './mail-intake.support';
 
 let env: IntakeEnv;
 let agentClient: ImapFlow;
@@ -21,16 +21,6 @@ afterAll(async () => {
   await agentClient?.logout().catch(() => {});
   await env?.stop();
 });
-
-async function postMail(raw: Buffer) {
-  const response = await fetch(`${env.stack.apiUrl}/api/intake/mail`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${env.stack.tokens.ivan}`, 'content-type': 'message/rfc822' },
-    body: new Uint8Array(raw),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
 
 function pipe(raw: Buffer): Promise<CliRun> {
   return runHelpdeskCli(['intake'], { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: env.stack.taskQueue, SUPPORT_ADDRESS: SUPPORT }, raw);
@@ -84,7 +74,7 @@ function mboxMail(tag: string): { raw: Buffer; messageId: string; subject: strin
 describe('a mail beginning with an mbox From_ line and more than 4 KB of headers', () => {
   it('POST /api/intake/mail makes it a ticket, its headers read, its raw bytes stored as posted', async () => {
     const { raw, subject } = mboxMail('api');
-    const posted = await postMail(raw);
+    const posted = await postMailToIntake(env.stack, raw);
     expect(posted).toMatchObject({ status: 200, body: { outcome: 'ticket', number: expect.any(String) } });
     const number = posted.body.number as string;
     const ticket = await env.stack.call('alice', 'GET', `/api/tickets/${number}`);
@@ -135,7 +125,7 @@ describe('a NUL byte in a text part', () => {
       Buffer.from([0x00]),
       Buffer.from('after. ログです。\r\n'),
     ]);
-    const posted = await postMail(raw);
+    const posted = await postMailToIntake(env.stack, raw);
     expect(posted).toMatchObject({ status: 200, body: { outcome: 'ticket', number: expect.any(String) } });
     const number = posted.body.number as string;
     const [article] = await articlesOf(number);
@@ -155,7 +145,7 @@ describe('bodies that are not a mail', () => {
     const garbage = Buffer.from(Array.from({ length: 192 }, (_, i) => (i === 3 ? 0 : ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff)));
     const raw = Buffer.concat([Buffer.from([0xff, 0xfe, 0x01]), garbage.subarray(3), Buffer.from(env.run, 'latin1')]);
     expect(raw.length).toBe(200);
-    const posted = await postMail(raw);
+    const posted = await postMailToIntake(env.stack, raw);
     expect(posted).toMatchObject({ status: 200, body: { outcome: 'ticket', number: expect.any(String) } });
     const number = posted.body.number as string;
     expect((await storedRawOf(number)).equals(raw)).toBe(true);
@@ -165,10 +155,10 @@ describe('bodies that are not a mail', () => {
     expect(article.mail_problems).toEqual(expect.arrayContaining([expect.stringMatching(/not a mail/)]));
     expect(article.body).not.toContain('\u0000');
     // The same bytes again: the same ticket (the intake key is the bytes' SHA-256).
-    expect(await postMail(raw)).toEqual(posted);
+    expect(await postMailToIntake(env.stack, raw)).toEqual(posted);
 
     // Only an empty body is refused.
-    const empty = await postMail(Buffer.alloc(0));
+    const empty = await postMailToIntake(env.stack, Buffer.alloc(0));
     expect(empty.status).toBe(400);
     expect(empty.body.detail).toMatch(/empty/);
   });
@@ -188,7 +178,7 @@ describe('a mail whose sender cannot be read as written', () => {
         'The quadrant is not powering up.\r\n',
       'utf8',
     );
-    const posted = await postMail(raw);
+    const posted = await postMailToIntake(env.stack, raw);
     expect(posted.status).toBe(200);
     const number = posted.body.number as string;
     const [article] = await articlesOf(number);

@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { ImapFlow } from 'imapflow';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { score, trainingDelta, type Verdict } from '../../activities/spam/classifier';
 import { MemoryTokenCounts } from '../../activities/spam/memory-counts';
 import type { MessageForTokens, SpamFilter } from '../../activities/spam/spam-filter';
@@ -212,4 +212,34 @@ export function intakeOutcome(stack: TestStack, messageId: string, timeoutMs = 3
         .executeTakeFirst(),
     timeoutMs,
   );
+}
+
+/**
+ * POST /api/intake/mail as the integrator: the status and the parsed answer.
+ * `retryUnavailable`: a 503 (the intake not running yet on a busy machine) is
+ * answered by sending the same mail again, for up to a minute.
+ */
+export async function postMailToIntake(stack: TestStack, raw: Buffer, options: { retryUnavailable?: boolean } = {}): Promise<{ status: number; body: any }> {
+  const post = async () => {
+    const response = await fetch(`${stack.apiUrl}/api/intake/mail`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.tokens.ivan}`, 'content-type': 'message/rfc822' },
+      body: new Uint8Array(raw),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  if (!options.retryUnavailable) return post();
+  return eventually(async () => {
+    const answer = await post();
+    return answer.status === 503 ? undefined : answer;
+  }, 60_000);
+}
+
+/** A mail that must open a new ticket: its number. */
+export async function mailedTicket(stack: TestStack, raw: Buffer): Promise<string> {
+  const { status, body } = await postMailToIntake(stack, raw, { retryUnavailable: true });
+  expect(status, JSON.stringify(body)).toBe(200);
+  expect(body.outcome).toBe('ticket');
+  return body.number;
 }

@@ -15,7 +15,7 @@ import { loadSlaPolicy } from '../../lib/sla-policy';
 import { loadTriageRules } from '../../lib/triage/rules-file';
 import type { TriageRule } from '../../lib/triage/rule';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { startStackIntake, type StackIntake } from './mail-intake.support';
+import { mailedTicket, startStackIntake, type StackIntake } from './mail-intake.support';
 
 const run = randomBytes(4).toString('hex');
 const DOMAIN = `triage-${run}.example`;
@@ -54,20 +54,6 @@ function outageMail(tag: string): Buffer {
   );
 }
 
-/** POST /api/intake/mail; a 503 (the intake still running on a busy machine) is answered by sending the same mail again. */
-async function postMail(raw: Buffer): Promise<{ outcome: string; number: string }> {
-  return eventually(async () => {
-    const response = await fetch(`${stack.apiUrl}/api/intake/mail`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.tokens.ivan}`, 'content-type': 'message/rfc822' },
-      body: new Uint8Array(raw),
-    });
-    if (response.status === 503) return undefined;
-    expect(response.status).toBe(200);
-    return (await response.json()) as { outcome: string; number: string };
-  }, 60_000);
-}
-
 async function triageLines(number: string) {
   return (await ticketEventsOf(stack.db, number)).filter((e) => e.kind === 'triage');
 }
@@ -79,8 +65,7 @@ async function searchAttributesOf(number: string) {
 
 describe('triage on arrival', () => {
   it('a mail matching a rule opens in its queue with its priority and account, the rules on its history', async () => {
-    const { outcome, number } = await postMail(outageMail('outage'));
-    expect(outcome).toBe('ticket');
+    const number = await mailedTicket(stack, outageMail('outage'));
 
     const ticket = await stack.call('alice', 'GET', `/api/tickets/${number}`);
     expect(ticket.status).toBe(200);
@@ -107,7 +92,7 @@ describe('triage on arrival', () => {
   });
 
   it('a retried opening does not repeat the triage lines', async () => {
-    const { number } = await postMail(outageMail('retry'));
+    const number = await mailedTicket(stack, outageMail('retry'));
     const before = await ticketEventsOf(stack.db, number);
     const article = await stack.db.selectFrom('articles').select('id').where('ticket_number', '=', number).where('kind', '=', 'inquiry').executeTakeFirstOrThrow();
     const starter: TicketStarter = {
