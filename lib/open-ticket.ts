@@ -133,7 +133,7 @@ export async function launchTicket(starter: TicketStarter, firstArticleId: strin
   const desks = starter.desks ?? new Desks([{ id: SINGLE_DESK_ID, name: 'Helpdesk', addresses: [], isDefault: true }], starter.slaPolicy);
   const desk = desks.of(opening.desk);
   const ticket: TicketState = { ...opened, desk: desk.id, counts: { ...opened.counts, articles: 1 } };
-  const slaPolicy = policyUnderContract(desks.policyOf(desk), await contractSlaOf(starter.db, ticket.number));
+  const slaPolicy = policyUnderContract(desks.policyOf(desk), await contractSlaOf(starter.db, ticket.number, triaged?.account ?? undefined));
   // The read model exists before the workflow runs, so the ticket can be found at once.
   await ticketRecordActivities(starter.db).recordTicket({ ...ticket, slaStatus: 'on_track' }, 0);
   try {
@@ -156,14 +156,20 @@ export async function launchTicket(starter: TicketStarter, firstArticleId: strin
   return ticket;
 }
 
-/** The SLA targets of the contract of the account recorded on the ticket (none: the desk's). */
-async function contractSlaOf(db: Kysely<Database>, number: string): Promise<unknown> {
-  const row = await db
-    .selectFrom('ticket_parties')
-    .innerJoin('accounts', 'accounts.id', 'ticket_parties.account_id')
-    .select('accounts.contract')
-    .where('ticket_parties.ticket_number', '=', number)
-    .executeTakeFirst();
+/**
+ * The SLA targets of the contract of the ticket's account (none: the desk's):
+ * the account a triage rule sets (recordTriage writes it onto the parties just
+ * after the start), else the one its parties record.
+ */
+async function contractSlaOf(db: Kysely<Database>, number: string, triagedAccount: string | undefined): Promise<unknown> {
+  const row = triagedAccount
+    ? await db.selectFrom('accounts').select('contract').where('id', '=', triagedAccount).executeTakeFirst()
+    : await db
+        .selectFrom('ticket_parties')
+        .innerJoin('accounts', 'accounts.id', 'ticket_parties.account_id')
+        .select('accounts.contract')
+        .where('ticket_parties.ticket_number', '=', number)
+        .executeTakeFirst();
   return row?.contract.slaOverrides;
 }
 

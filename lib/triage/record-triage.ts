@@ -36,14 +36,14 @@ export function triageDetail(hit: RuleHit): Record<string, unknown> {
 
 /**
  * The rule's account on the ticket's parties, as an agent's correction would
- * be (with its own `partiesChanged` line). Parties not yet recorded (a ticket
- * from POST /api/tickets records them from its request right after opening)
- * or an account that does not exist: the hit says the account was not set.
+ * be (with its own `partiesChanged` line). Parties not recorded (a sender
+ * the desk could not read, or parties whose recording failed) or an account
+ * that does not exist: the hit says the account was not set.
  */
 async function setAccount(db: Kysely<Database>, number: string, accountId: string, hits: RuleHit[]): Promise<RuleHit[]> {
   const parties = await db.selectFrom('ticket_parties').select(['requester_contact_id', 'requester_address']).where('ticket_number', '=', number).executeTakeFirst();
   let because: string | undefined;
-  if (!parties) because = 'the ticket has no recorded parties yet: POST /api/tickets takes the account from its request';
+  if (!parties) because = 'the ticket has no recorded parties: an agent sets its account';
   else {
     try {
       await correctParties(db, number, TRIAGE_ACTOR, { accountId }, { contactId: parties.requester_contact_id, address: parties.requester_address });

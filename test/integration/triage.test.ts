@@ -29,7 +29,8 @@ const triageRules: TriageRule[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({}, loadSlaPolicy(), triageRules);
-  accountId = (await createAccount(stack.db, { name: `Triage ${run}`, kind: 'direct' })).id;
+  // Its contract promises a first response within 10 minutes: the rule's account sets the new ticket's targets.
+  accountId = (await createAccount(stack.db, { name: `Triage ${run}`, kind: 'direct', contract: { slaOverrides: { P1: { firstResponse: '10m' } } } })).id;
   // The fixture's rules, and one that gives this run's mail domain its account.
   const rules = JSON.parse(readFileSync('test/fixtures/triage/rules.json', 'utf8'));
   rules.rules.push({ name: '取引先', when: { fromDomain: [DOMAIN] }, set: { account: accountId, priority: 'P2' } });
@@ -70,6 +71,10 @@ describe('triage on arrival', () => {
     const ticket = await stack.call('alice', 'GET', `/api/tickets/${number}`);
     expect(ticket.status).toBe(200);
     expect(ticket.body).toMatchObject({ priority: 'P1', queue: 'incident', status: 'open', channel: 'email', subject: '【障害】サーバが停止しています' });
+    // P1 on the always-open calendar: the account's contract (10 minutes), not the policy's hour.
+    const sla = await stack.call('alice', 'GET', `/api/tickets/${number}/sla`);
+    const firstResponse = sla.body.clocks.find((c: { clock: string }) => c.clock === 'firstResponse');
+    expect(Math.abs(Date.parse(firstResponse.dueAt) - Date.parse(ticket.body.createdAt) - 10 * 60_000)).toBeLessThan(60_000);
     // The Temporal UI's filters see it too.
     await eventually(async () => {
       const attributes = await searchAttributesOf(number);
