@@ -7,7 +7,6 @@ import { outboundMailActivities, outboundMailSettings, type OutboundMailSettings
 import { slaRecordActivities } from './sla-records';
 import { spamActivities } from './spam';
 import type { SpamFilter } from './spam/spam-filter';
-import { ticketDeskOf } from './ticket-desk';
 import { ticketRecordActivities } from './ticket-records';
 
 export interface ActivityDeps {
@@ -33,8 +32,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...ticketRecordActivities(deps.db),
     ...slaRecordActivities(deps.db),
-    ...customerReplyActivities(deps.db, ticketDeskOf(deps.db, deps.desks)),
-    ...outboundMailActivities(deps.db, ticketDeskOf(deps.db, deps.desks), deps.mail),
+    ...customerReplyActivities(deps.db, deps.desks),
+    ...outboundMailActivities(deps.db, deps.desks, deps.mail),
     ...spamActivities(deps.spam, deps.db),
   };
 }

@@ -15,6 +15,7 @@ import { reopenWindowOver } from '../workflows/reopen-window';
 import { checkRequestedParties, recordRequestedParties } from '../lib/ticket-parties';
 import { log } from '../lib/log';
 import { ofDesk } from '../db/ticket-desks';
+import type { Desk, Desks } from '../lib/desks/desk';
 import { similarTickets } from '../db/similar-tickets';
 import { customerProblem } from './customer-schemas';
 
@@ -54,7 +55,7 @@ export function ticketRoutes(book: RouteBook, deps: WiredDeps, starter: TicketSt
     async ({ c, actor, body }) => {
       const { requester, account, endCustomer, partnerTicketNumber, cc, desk, ...inquiry } = body;
       const parties = { requester, account, endCustomer, partnerTicketNumber, cc };
-      if (desk !== undefined && !deps.desks.named(desk)) throw new Problem(400, 'Invalid request', `desk: no desk "${desk}" (the desks: ${deps.desks.all.map((d) => d.id).join(', ')})`);
+      if (desk !== undefined) deskNamed(deps.desks, desk);
       await checkRequestedParties(deps.db, parties).catch(customerProblem);
       const ticket = await tickets.open(() =>
         openTicket(starter, { ...inquiry, desk, author: actor.user, recordParties: (number) => recordRequestedParties(deps.db, number, inquiry, parties) }),
@@ -80,11 +81,7 @@ export function ticketRoutes(book: RouteBook, deps: WiredDeps, starter: TicketSt
         q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('partner_ticket_number', '=', query.partnerTicketNumber!));
       }
       if (query.account) q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('account_id', '=', query.account!));
-      if (query.desk) {
-        const desk = deps.desks.named(query.desk);
-        if (!desk) throw new Problem(400, 'Invalid request', `desk: no desk "${query.desk}" (the desks: ${deps.desks.all.map((d) => d.id).join(', ')})`);
-        q = q.where(ofDesk(desk));
-      }
+      if (query.desk) q = q.where(ofDesk(deskNamed(deps.desks, query.desk)));
       // The tickets whose requester is in several accounts and whose mail did not say which: an agent decides.
       if (query.accountUncertain) {
         q = q.where('number', 'in', (eb) => eb.selectFrom('ticket_parties').select('ticket_number').where('account_uncertain', '=', query.accountUncertain === 'true'));
@@ -221,4 +218,11 @@ export interface IntakeReceipt {
 function shownTo(actor: Actor, ticket: TicketView, articleId?: string): TicketView | IntakeReceipt {
   if (mayAct('desk', actor.role)) return ticket;
   return { number: ticket.number, status: ticket.status, createdAt: ticket.createdAt, ...(articleId ? { articleId } : {}) };
+}
+
+/** The desk a request names, or a 400 that lists the desks there are. */
+function deskNamed(desks: Desks, id: string): Desk {
+  const desk = desks.named(id);
+  if (!desk) throw new Problem(400, 'Invalid request', `desk: no desk "${id}" (the desks: ${desks.all.map((d) => d.id).join(', ')})`);
+  return desk;
 }

@@ -11,7 +11,7 @@ import { ticketWorkflowId } from '../workflows/ticket-messages';
 import type { NewTicketInit } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
 import { policyUnderContract } from './desks/contract-sla';
-import { Desks, SINGLE_DESK_ID } from './desks/desk';
+import { singleDesk, type Desks } from './desks/desk';
 import { log } from './log';
 import { ticketsOpened } from './metrics/desk-metrics';
 import { triageOnArrival } from './triage/on-arrival';
@@ -130,7 +130,7 @@ function ticketStaticDisplay(ticket: TicketState): { staticSummary: string; stat
 export async function launchTicket(starter: TicketStarter, firstArticleId: string, init: NewTicketInit, opening: { desk?: string } = {}): Promise<TicketState> {
   const triaged = await triageOnArrival(starter.db, starter.triageRules ?? [], init, firstArticleId);
   const opened = triagedTicket(init, triaged);
-  const desks = starter.desks ?? new Desks([{ id: SINGLE_DESK_ID, name: 'Helpdesk', addresses: [], isDefault: true }], starter.slaPolicy);
+  const desks = starter.desks ?? singleDesk({}, starter.slaPolicy);
   const desk = desks.of(opening.desk);
   const ticket: TicketState = { ...opened, desk: desk.id, counts: { ...opened.counts, articles: 1 } };
   const slaPolicy = policyUnderContract(desks.policyOf(desk), await contractSlaOf(starter.db, ticket.number, triaged?.account ?? undefined));

@@ -5,8 +5,7 @@
 import type { Kysely } from 'kysely';
 import { writeOutgoingArticle } from '../../db/articles';
 import type { Database } from '../../db/schema';
-import { fromAddressOf } from '../../lib/desks/desk';
-import type { TicketDeskOf } from '../ticket-desk';
+import { fromAddressOf, type Desks } from '../../lib/desks/desk';
 import { ticketTag } from '../intake/ticket-tag';
 import type { SentMail } from './send-article-mail';
 import { clockLabel, customerSalutation, loadTemplate, renderTemplate, type TemplateName } from './templates';
@@ -47,19 +46,19 @@ export function staffAddress(to: string, supportAddress: string): string {
 
 export function noticeActivities(
   db: Kysely<Database>,
-  deskOf: TicketDeskOf,
+  desks: Desks,
   sendArticleMail: (input: { articleId: string }) => Promise<SentMail>,
 ) {
   /** Writes the notice article (once per key) from its template, then sends it. */
   async function writeNotice(request: NoticeRequest): Promise<string> {
     const existing = await db.selectFrom('articles').select('id').where('idempotency_key', '=', request.key).executeTakeFirst();
     if (existing) return existing.id;
-    const desk = await deskOf(request.number);
     const ticket = await db
       .selectFrom('tickets')
-      .select(['subject', 'owner', 'customer_name', 'customer_email', 'priority', 'support_level'])
+      .select(['subject', 'owner', 'customer_name', 'customer_email', 'priority', 'support_level', 'desk'])
       .where('number', '=', request.number)
       .executeTakeFirstOrThrow();
+    const desk = desks.of(ticket.desk);
     const rendered = renderTemplate(await loadTemplate(request.kind satisfies TemplateName, desk.templatesDir), {
       number: request.number,
       subject: ticket.subject,

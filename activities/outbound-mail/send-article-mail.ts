@@ -26,8 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, OutboundMailTable } from '../../db/schema';
-import { fromAddressOf } from '../../lib/desks/desk';
-import type { TicketDeskOf } from '../ticket-desk';
+import { fromAddressOf, type Desks } from '../../lib/desks/desk';
 import { formatReplySubject } from '../intake/ticket-tag';
 import type { CharsetSetting } from '../mail/iso-2022-jp';
 import { isDeliverable } from '../mail/mail-addresses';
@@ -58,7 +57,7 @@ export interface SentMail {
 
 type OutboxRow = Selectable<OutboundMailTable>;
 
-export function articleMailSender(db: Kysely<Database>, deskOf: TicketDeskOf, settings: OutboundMailSettings, transport: MailTransport) {
+export function articleMailSender(db: Kysely<Database>, desks: Desks, settings: OutboundMailSettings, transport: MailTransport) {
   /** Sends the outgoing article `articleId` (receipt notice, answer, notice) once. */
   async function sendArticleMail({ articleId }: { articleId: string }): Promise<SentMail> {
     const row = (await outboxRow(articleId)) ?? (await composeIntoOutbox(articleId));
@@ -107,9 +106,9 @@ export function articleMailSender(db: Kysely<Database>, deskOf: TicketDeskOf, se
       throw new Error(`article ${articleId} is not an outgoing article of a ticket`);
     }
     const number = article.ticket_number;
-    const ticket = await db.selectFrom('tickets').select(['subject', 'customer_email', 'customer_name']).where('number', '=', number).executeTakeFirstOrThrow();
+    const ticket = await db.selectFrom('tickets').select(['subject', 'customer_email', 'customer_name', 'desk']).where('number', '=', number).executeTakeFirstOrThrow();
     const thread = await lastInboundMessage(number);
-    const desk = await deskOf(number);
+    const desk = desks.of(ticket.desk);
     const deskAddress = fromAddressOf(desk);
     // The random part keeps our Message-IDs unguessable: a reply's References decide which ticket it joins.
     const messageId = `<ticket-${number}-${articleId}.${randomBytes(6).toString('hex')}@${domainOf(deskAddress)}>`;

@@ -27,7 +27,7 @@ export interface Desk {
 }
 
 /** The id of the one desk of an installation without DESKS_FILE. */
-export const SINGLE_DESK_ID = 'default';
+const SINGLE_DESK_ID = 'default';
 
 export class Desks {
   readonly default: Desk;
@@ -77,21 +77,21 @@ export class Desks {
   }
 }
 
-/** An installation without DESKS_FILE: one desk, from SUPPORT_ADDRESS, MAILING_LIST_ADDRESS and MAIL_TEMPLATES_DIR. */
-export function singleDesk(config: Pick<Config, 'supportAddress' | 'mailingListAddress' | 'mail'>, slaPolicy?: SlaPolicy): Desks {
-  return new Desks(
-    [
-      {
-        id: SINGLE_DESK_ID,
-        name: 'Helpdesk',
-        addresses: [config.supportAddress],
-        mailingList: config.mailingListAddress,
-        templatesDir: config.mail.templatesDir,
-        isDefault: true,
-      },
-    ],
-    slaPolicy,
-  );
+/**
+ * An installation without DESKS_FILE: one desk, from SUPPORT_ADDRESS,
+ * MAILING_LIST_ADDRESS and MAIL_TEMPLATES_DIR. Without them (a caller that
+ * only opens tickets), the desk has no address: it only names the policy.
+ */
+export function singleDesk(config: Partial<Pick<Config, 'supportAddress' | 'mailingListAddress'>> & { mail?: Pick<Config['mail'], 'templatesDir'> }, slaPolicy?: SlaPolicy): Desks {
+  const desk: Desk = {
+    id: SINGLE_DESK_ID,
+    name: 'Helpdesk',
+    addresses: config.supportAddress ? [config.supportAddress] : [],
+    mailingList: config.mailingListAddress,
+    templatesDir: config.mail?.templatesDir,
+    isDefault: true,
+  };
+  return new Desks([desk], slaPolicy);
 }
 
 export function fromAddressOf(desk: Desk): string {

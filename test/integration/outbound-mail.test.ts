@@ -15,7 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { outboundMailActivities, outboundMailSettings } from '../../activities/outbound-mail';
-import { ticketDeskOf } from '../../activities/ticket-desk';
 import type { ArticleKind } from '../../db/schema';
 import { singleDesk } from '../../lib/desks/desk';
 import { loadConfig } from '../../lib/config';
@@ -31,8 +30,7 @@ const CUSTOMER = 'customer@example.jp';
 const LIST = 'team@desk.test';
 const SUPPORT = 'support@desk.test';
 /** The one desk of an installation without DESKS_FILE, at this address. */
-const deskAt = (supportAddress: string, mailingListAddress?: string) =>
-  ticketDeskOf(stack.db, singleDesk({ supportAddress, mailingListAddress, mail: stack.config.mail }));
+const deskAt = (supportAddress: string, mailingListAddress?: string) => singleDesk({ supportAddress, mailingListAddress, mail: stack.config.mail });
 const SUBJECT = 'サーバが起動しません～至急';
 /** Japanese, a wave dash as Windows IMEs type it (U+FF5E), half-width katakana, a circled digit. */
 const ANSWER = [

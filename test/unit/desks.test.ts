@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deskRecipientsOf } from '../../activities/intake/mail-desk';
-import { signed } from '../../activities/ticket-desk';
+import { signed } from '../../activities/signed-answer';
 import { loadConfig } from '../../lib/config';
 import { policyUnderContract, slaOverrideProblems } from '../../lib/desks/contract-sla';
 import { loadDesks } from '../../lib/desks/desks-file';
