@@ -57,32 +57,27 @@ function AccountFilter(props: ListProps & { accounts?: AccountChoice[]; accountN
       <input type="hidden" name="view" value={props.list} />
       {props.q && <input type="hidden" name="q" value={props.q} />}
       {props.slaStatus && <input type="hidden" name="sla" value={props.slaStatus} />}
-      {desks.length > 0 && (
-        <select name="desk" aria-label={t.desk.title}>
-          <option value="" selected={!props.desk}>
-            {t.desk.any}
-          </option>
-          {desks.map((d) => (
-            <option value={d.id} selected={d.id === props.desk}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-      )}
-      {accounts.length > 0 && (
-        <select name="account" aria-label={t.parties.account}>
-          <option value="" selected={!props.account}>
-            {t.parties.anyAccount}
-          </option>
-          {accounts.map((a) => (
-            <option value={a.id} selected={a.id === props.account}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      )}
+      <Choice name="desk" label={t.desk.title} any={t.desk.any} chosen={props.desk} options={desks} />
+      <Choice name="account" label={t.parties.account} any={t.parties.anyAccount} chosen={props.account} options={accounts} />
       <button type="submit">{t.parties.filter}</button>
     </form>
+  );
+}
+
+/** One of the filter's selects (none when there is nothing to choose): "any", then each option by name. */
+function Choice(props: { name: string; label: string; any: string; chosen?: string; options: readonly { id: string; name: string }[] }) {
+  if (!props.options.length) return null;
+  return (
+    <select name={props.name} aria-label={props.label}>
+      <option value="" selected={!props.chosen}>
+        {props.any}
+      </option>
+      {props.options.map((o) => (
+        <option value={o.id} selected={o.id === props.chosen}>
+          {o.name}
+        </option>
+      ))}
+    </select>
   );
 }
 
