@@ -12,17 +12,43 @@ import { promisify } from 'node:util';
 import { ensureTemporalCli } from '../../scripts/devstack/temporal-cli';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack';
+import { composeMail, mailedTicket, postMailToIntake, startStackIntake, type StackIntake } from './mail-intake.support';
 
 const HISTORIES = path.resolve('test/fixtures/histories');
 let stack: TestStack;
+let intake: StackIntake;
 
 beforeAll(async () => {
   stack = await startTestStack();
+  intake = await startStackIntake(stack);
 });
 
 afterAll(async () => {
+  await intake?.stop();
   await stack?.stop();
 });
+
+/** A workflow's history as `temporal workflow show` gives it to operators (so a production history can be dropped into test/fixtures/histories as it is). */
+async function shownHistory(workflowId: string): Promise<string> {
+  const cli = await ensureTemporalCli();
+  const { stdout } = await promisify(execFile)(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', inject('temporalAddress'), '--output', 'json'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** A new mail and the customer's reply to it: the intake's two paths that start or signal a ticket. */
+async function mailIntakeHistories(): Promise<Record<string, string>> {
+  const messageId = `<replay-${Date.now()}@customer.example.jp>`;
+  const first = await composeMail({ from: 'sato@customer.example.jp', subject: 'リプレイ用のメール', text: '起動しません', messageId });
+  const number = await mailedTicket(stack, first);
+  const reply = await composeMail({ from: 'sato@customer.example.jp', subject: 'Re: リプレイ用のメール', text: '追記です', inReplyTo: messageId });
+  const followUp = await postMailToIntake(stack, reply, { retryUnavailable: true });
+  expect(followUp.body).toMatchObject({ outcome: 'follow-up', number });
+  const intakeKey = async (outcome: string) =>
+    (await stack.db.selectFrom('intake_messages').select('intake_key').where('outcome', '=', outcome as never).where('ticket_number', '=', number).executeTakeFirstOrThrow()).intake_key;
+  return { 'new-ticket': await shownHistory(await intakeKey('ticket')), 'follow-up': await shownHistory(await intakeKey('follow-up')) };
+}
 
 async function lifecycleHistory() {
   const created = await stack.call('ivan', 'POST', '/api/tickets', {
@@ -44,18 +70,10 @@ async function lifecycleHistory() {
   await stack.call('alice', 'POST', `${path}/priority`, { priority: 'P2' });
   await stack.call('alice', 'POST', `${path}/close`, { resolution: '解決' });
   await stack.call('ivan', 'POST', `${path}/follow-ups`, { channel: 'email', body: '再発' });
-  // The CLI's JSON is the format `temporal workflow show` gives operators, so a
-  // production history can be dropped into test/fixtures/histories as it is.
-  const cli = await ensureTemporalCli();
-  const { stdout } = await promisify(execFile)(
-    cli,
-    ['workflow', 'show', '--workflow-id', `ticket-${created.body.number}`, '--address', inject('temporalAddress'), '--output', 'json'],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return stdout;
+  return shownHistory(`ticket-${created.body.number}`);
 }
 
-describe('replaying ticket histories', () => {
+describe('replaying ticket and mail intake histories', () => {
   it('replays every recorded history with the current workflow code', async () => {
     const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(0);
@@ -73,5 +91,14 @@ describe('replaying ticket histories', () => {
       writeFileSync(path.join(HISTORIES, `ticket-lifecycle-${new Date().toISOString().slice(0, 10)}.json`), json);
     }
     await Worker.runReplayHistory({ workflowBundle: { code: inject('workflowBundle') } }, history, 'fresh');
+  });
+
+  it('replays mail intakes made just now (a new ticket and a follow-up)', async () => {
+    for (const [kind, json] of Object.entries(await mailIntakeHistories())) {
+      const history = historyFromJSON(JSON.parse(json));
+      expect(history.events?.length).toBeGreaterThan(5);
+      if (process.env.RECORD_HISTORIES) writeFileSync(path.join(HISTORIES, `mail-intake-${kind}-${new Date().toISOString().slice(0, 10)}.json`), json);
+      await Worker.runReplayHistory({ workflowBundle: { code: inject('workflowBundle') } }, history, `fresh ${kind}`);
+    }
   });
 });
