@@ -175,7 +175,6 @@ export class Helpdesk {
       db: this.db!,
       config,
       connection,
-      temporal: this.temporal!,
       spamFilter: this.spamFilter!,
       slaPolicy,
       desks: this.desks,

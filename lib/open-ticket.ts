@@ -10,6 +10,7 @@ import type { ticketWorkflow, TicketSettings } from '../workflows/ticket';
 import { ticketWorkflowId } from '../workflows/ticket-messages';
 import type { NewTicketInit } from '../workflows/ticket-rules';
 import type { Channel, Customer, Priority, TicketState } from '../workflows/ticket-types';
+import { eagerStartFor } from './eager-start';
 import { policyUnderContract } from './desks/contract-sla';
 import { singleDesk, type Desks } from './desks/desk';
 import { log } from './log';
@@ -145,6 +146,7 @@ export async function launchTicket(starter: TicketStarter, firstArticleId: strin
       typedSearchAttributes: [{ key: DeskAttribute, value: desk.id }],
       // The Temporal UI's workflow list then reads like a ticket list; the workflow keeps its current details itself.
       ...ticketStaticDisplay(ticket),
+      ...eagerStartFor(starter.temporal),
     });
     // Here only: a repeated launch that finds the workflow started is the same ticket.
     ticketsOpened.inc({ channel: ticket.channel });

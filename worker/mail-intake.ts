@@ -1,8 +1,13 @@
 // The mail intake's process part: a worker on the intake's own task queue (the
 // per-mail workflow and its activities), and, when IMAP_URL is set, the poller
 // that feeds it from the support mailbox. `npm run worker` and `npm start` run both.
+//
+// The intake starts workflows (each mail's intake, each mail's ticket) through a
+// client of its own on the workers' native connection, so that those starts are
+// eager (lib/eager-start.ts): their first task runs here at once. The API keeps
+// its own client.
 
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { mailIntakeActivities, type IntakeDeps } from '../activities/intake/intake-activities';
@@ -21,9 +26,8 @@ import { activityFailures } from './activity-failures';
 export interface MailIntakeParts {
   db: Kysely<Database>;
   config: Config;
-  /** Workers connect natively; the activities start ticket workflows through a client. */
+  /** The workers' connection; the intake's client is made on it. */
   connection: NativeConnection;
-  temporal: Client;
   spamFilter: SpamFilter;
   slaPolicy: SlaPolicy;
   /** The desks (DESKS_FILE); absent: the one desk of SUPPORT_ADDRESS. */
@@ -44,7 +48,7 @@ export interface RunningMailIntake {
 }
 
 /** What the intake's activities need, from the product's configuration. */
-function intakeDeps(parts: Omit<MailIntakeParts, 'connection' | 'workflowBundle' | 'poller'>): IntakeDeps {
+function intakeDeps(parts: Omit<MailIntakeParts, 'connection' | 'workflowBundle' | 'poller'> & { temporal: Client }): IntakeDeps {
   const { config } = parts;
   const desks = parts.desks ?? singleDesk(config, parts.slaPolicy);
   // Every desk's addresses and domains are the desk's own: never a customer, never a participant.
@@ -66,11 +70,12 @@ function intakeDeps(parts: Omit<MailIntakeParts, 'connection' | 'workflowBundle'
 
 export async function startMailIntake(parts: MailIntakeParts): Promise<RunningMailIntake> {
   const { config } = parts;
+  const temporal = new Client({ connection: parts.connection, namespace: config.temporal.namespace });
   const worker = await Worker.create({
     connection: parts.connection,
     namespace: config.temporal.namespace,
     taskQueue: intakeTaskQueueOf(config.temporal.taskQueue),
-    activities: mailIntakeActivities(intakeDeps(parts)),
+    activities: mailIntakeActivities(intakeDeps({ ...parts, temporal })),
     interceptors: { activity: [activityFailures] },
     ...(parts.workflowBundle ? { workflowBundle: parts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: '20 seconds',
@@ -79,7 +84,7 @@ export async function startMailIntake(parts: MailIntakeParts): Promise<RunningMa
   const poller = config.imapUrl
     ? new MailboxPoller({
         imapUrl: config.imapUrl,
-        intake: mailIntakeFor(parts.db, parts.temporal, config),
+        intake: mailIntakeFor(parts.db, temporal, config),
         spamFilter: parts.spamFilter,
         log: log.child({ component: 'mail-intake' }),
         ...parts.poller,

@@ -35,7 +35,7 @@ export interface MailboxPollerOptions {
   log: Logger;
   /** Sweep this often even without news (default 60 s with IDLE, 5 s without). */
   sweepEveryMs?: number;
-  /** Mails taken in at the same time. */
+  /** Mails taken in at the same time (default 16). */
   concurrency?: number;
   /** How long a sweep waits for one mail's intake before leaving it in INBOX for the next sweep (default 60 s). */
   intakeWaitMs?: number;
@@ -58,8 +58,13 @@ export function imapSettings(imapUrl: string) {
   };
 }
 
-// Mails fetched with their whole source at once: small enough that a backlog of 25 MB mails fits in memory.
-const CHUNK = 10;
+// A mail is held whole (its source) while it is taken in: the window bounds that memory (16 × 25 MB at worst).
+const DEFAULT_CONCURRENCY = 16;
+// Mails fetched with one FETCH, and the Junk folder read this many at a time.
+const FETCH_AT_ONCE = 10;
+const LOOK_AGAIN_MS = 200;
+const MOVE_BATCH = 50;
+const MOVE_AFTER_MS = 500;
 const MAX_BACKOFF_MS = 60_000;
 
 export class MailboxPoller {
@@ -157,60 +162,73 @@ export class MailboxPoller {
     for (const folder of [JUNK, PROCESSED]) if (!existing.has(folder)) await client.mailboxCreate(folder);
   }
 
+  /**
+   * Takes in every mail in INBOX, and those that arrive meanwhile, with up to
+   * `concurrency` in flight at once: a slot freed by one mail goes to the next
+   * at once, not after the slowest of a chunk. Moves are sent a batch at a time.
+   */
   private async sweepInbox(client: ImapFlow): Promise<void> {
     const lock = await client.getMailboxLock(this.settings.inbox);
+    const window = this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    const seen = new Set<number>();
+    const waiting: number[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const moves = new PendingMoves();
+    const look = async () => {
+      const uids = (await client.search({ all: true }, { uid: true })) || [];
+      for (const uid of uids.sort((a, b) => a - b)) if (!seen.has(uid)) (seen.add(uid), waiting.push(uid));
+    };
     try {
-      const uids = ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b);
-      for (let i = 0; i < uids.length && !this.stopped; i += CHUNK) {
-        const messages = await client.fetchAll(uids.slice(i, i + CHUNK).join(','), { uid: true, source: true }, { uid: true });
-        const moves = await this.takeAll(messages);
-        await this.move(client, moves);
+      await look();
+      while (!this.stopped && (waiting.length > 0 || inFlight.size > 0)) {
+        if (moves.due()) await this.move(client, moves.take());
+        if (waiting.length === 0 || inFlight.size >= window) {
+          // Mail that arrives meanwhile joins this sweep: look again when a mail is done, or every LOOK_AGAIN_MS.
+          await Promise.race([...inFlight, new Promise((resolve) => setTimeout(resolve, LOOK_AGAIN_MS))]);
+          if (waiting.length === 0) await look();
+          continue;
+        }
+        const batch = waiting.splice(0, Math.min(FETCH_AT_ONCE, window - inFlight.size));
+        for (const message of await client.fetchAll(batch.join(','), { uid: true, source: true }, { uid: true })) {
+          const taking: Promise<void> = this.takeOne(message)
+            .then((destination) => destination && moves.add(destination.folder, message.uid, destination.intakeKey))
+            .catch((error) => this.leftInInbox(message.uid, error))
+            .finally(() => inFlight.delete(taking));
+          inFlight.add(taking);
+        }
       }
+      // Stopping: the mails in flight are either through (and moved) or left in INBOX for the next start.
+      await Promise.all(inFlight);
+      await this.move(client, moves.take());
     } finally {
       lock.release();
     }
   }
 
-  /** Takes a chunk of mails in, a few at a time; answers where each should go (or nothing: leave it). */
-  private async takeAll(messages: FetchMessageObject[]): Promise<Map<string, Array<{ uid: number; intakeKey: string }>>> {
-    const moves = new Map<string, Array<{ uid: number; intakeKey: string }>>();
-    let next = 0;
-    const worker = async () => {
-      while (next < messages.length && !this.stopped) {
-        const message = messages[next++];
-        const destination = await this.takeOne(message).catch((error) => {
-          if (error instanceof IntakeStillRunning) this.options.log.info({ uid: message.uid }, error.message);
-          else this.options.log.warn({ err: error, uid: message.uid }, 'mail intake: could not take a mail in; it stays in INBOX');
-          return undefined;
-        });
-        if (destination) {
-          if (!moves.has(destination.folder)) moves.set(destination.folder, []);
-          moves.get(destination.folder)!.push({ uid: message.uid, intakeKey: destination.intakeKey });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: this.options.concurrency ?? 8 }, worker));
-    return moves;
+  private leftInInbox(uid: number, error: unknown): void {
+    if (error instanceof IntakeStillRunning) this.options.log.info({ uid }, error.message);
+    else this.options.log.warn({ err: error, uid }, 'mail intake: could not take a mail in; it stays in INBOX');
   }
 
   private async takeOne(message: FetchMessageObject): Promise<{ folder: string; intakeKey: string } | undefined> {
     const raw = message.source;
     if (!raw) return undefined;
     const identity = mailIdentity(raw);
-    const known = await findIntake(this.options.intake.db, identity.intakeKey);
+    const known = (await findIntake(this.options.intake.db, identity.intakeKey)) ?? null;
     // Out of Junk again: an agent says it is not spam. The very bytes the desk filed, not
     // another delivery of the same mail (a second copy differs in its Received headers).
     const corrected = known?.in_junk === true && (await sameBytesAsFiled(this.options.intake.db, known.raw_message_id, identity.sha256));
     if (known && corrected) await this.train(known, raw, 'ham');
     const notSpam = corrected && known?.outcome === 'spam';
-    const { record, result } = await takeMail(this.options.intake, raw, 'imap', { notSpam, waitMs: this.options.intakeWaitMs ?? 60_000 });
+    const { record, result } = await takeMail(this.options.intake, raw, 'imap', { notSpam, known, waitMs: this.options.intakeWaitMs ?? 60_000 });
     return { folder: result.outcome === 'spam' ? JUNK : PROCESSED, intakeKey: record.intake_key };
   }
 
+  /** One MOVE per folder for the whole batch, then one UPDATE of where they lie. */
   private async move(client: ImapFlow, moves: Map<string, Array<{ uid: number; intakeKey: string }>>): Promise<void> {
     for (const [folder, mails] of moves) {
       await client.messageMove(mails.map((m) => m.uid).join(','), folder, { uid: true });
-      for (const mail of mails) await markInJunk(this.options.intake.db, mail.intakeKey, folder === JUNK);
+      await markInJunk(this.options.intake.db, mails.map((m) => m.intakeKey), folder === JUNK);
       this.options.log.debug({ folder, count: mails.length }, 'mail intake: moved');
     }
   }
@@ -223,8 +241,8 @@ export class MailboxPoller {
       const validity = mailbox ? String(mailbox.uidValidity) : '';
       if (validity !== this.junkSeen.validity) this.junkSeen = { validity, uid: 0 };
       const uids = ((await client.search({ uid: `${this.junkSeen.uid + 1}:*` }, { uid: true })) || []).filter((uid) => uid > this.junkSeen.uid);
-      for (let i = 0; i < uids.length; i += CHUNK) {
-        const messages = await client.fetchAll(uids.slice(i, i + CHUNK).join(','), { uid: true, source: true }, { uid: true });
+      for (let i = 0; i < uids.length; i += FETCH_AT_ONCE) {
+        const messages = await client.fetchAll(uids.slice(i, i + FETCH_AT_ONCE).join(','), { uid: true, source: true }, { uid: true });
         for (const message of messages) {
           if (message.source) await this.filedAsJunk(message.source);
           this.junkSeen.uid = Math.max(this.junkSeen.uid, message.uid);
@@ -238,7 +256,7 @@ export class MailboxPoller {
   private async filedAsJunk(raw: Buffer): Promise<void> {
     const record = await findIntake(this.options.intake.db, mailIdentity(raw).intakeKey);
     if (!record) return; // never came through the desk
-    if (!record.in_junk) await markInJunk(this.options.intake.db, record.intake_key, true);
+    if (!record.in_junk) await markInJunk(this.options.intake.db, [record.intake_key], true);
     if (record.outcome !== 'spam' && record.trained !== 'spam') await this.train(record, raw, 'spam');
   }
 
@@ -253,4 +271,28 @@ export class MailboxPoller {
 async function sameBytesAsFiled(db: Kysely<Database>, rawMessageId: string, sha256: string): Promise<boolean> {
   const filed = await db.selectFrom('raw_messages').select('sha256').where('id', '=', rawMessageId).executeTakeFirst();
   return filed?.sha256 === sha256;
+}
+
+/** Mails through their intake, gathered for one MOVE per folder: sent when MOVE_BATCH are waiting or the oldest has waited MOVE_AFTER_MS. */
+class PendingMoves {
+  private byFolder = new Map<string, Array<{ uid: number; intakeKey: string }>>();
+  private count = 0;
+  private since = 0;
+
+  add(folder: string, uid: number, intakeKey: string): void {
+    if (this.count++ === 0) this.since = Date.now();
+    if (!this.byFolder.has(folder)) this.byFolder.set(folder, []);
+    this.byFolder.get(folder)!.push({ uid, intakeKey });
+  }
+
+  due(): boolean {
+    return this.count >= MOVE_BATCH || (this.count > 0 && Date.now() - this.since >= MOVE_AFTER_MS);
+  }
+
+  take(): Map<string, Array<{ uid: number; intakeKey: string }>> {
+    const taken = this.byFolder;
+    this.byFolder = new Map();
+    this.count = 0;
+    return taken;
+  }
 }

@@ -41,27 +41,29 @@ export function findIntake(db: Kysely<Database>, intakeKey: string): Promise<Int
 /**
  * Stores the mail's bytes before anything reads them, once per intake key: a
  * mail fetched again (a crash before it left INBOX, a second delivery) finds
- * the row of the first time and its raw message.
+ * the row of the first time and its raw message. `known`: the caller has just
+ * looked the key up (null: not there), so it is not read again.
  */
 export async function keepRawMail(
   db: Kysely<Database>,
   raw: Buffer,
   source: string,
   maxMessageBytes: number,
+  known?: IntakeRecord | null,
 ): Promise<{ record: IntakeRecord; firstTime: boolean }> {
   const identity = mailIdentity(raw);
-  const known = await findIntake(db, identity.intakeKey);
-  if (known) return { record: known, firstTime: false };
+  const found = known === undefined ? await findIntake(db, identity.intakeKey) : known;
+  if (found) return { record: found, firstTime: false };
   // The key is made from the Message-ID as written; the column gets it without what PostgreSQL refuses (a NUL).
   const messageId = identity.messageId === null ? null : storableText(identity.messageId).text;
   try {
-    await db.transaction().execute(async (tx) => {
+    const record = await db.transaction().execute(async (tx) => {
       const stored = await tx
         .insertInto('raw_messages')
         .values({ sha256: identity.sha256, message_id: messageId, raw, size: raw.length, source })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await tx
+      return tx
         .insertInto('intake_messages')
         .values({
           intake_key: identity.intakeKey,
@@ -71,15 +73,16 @@ export async function keepRawMail(
           source,
           oversize: raw.length > maxMessageBytes,
         })
-        .execute();
+        .returning(RECORD_COLUMNS)
+        .executeTakeFirstOrThrow();
     });
+    return { record, firstTime: true };
   } catch (error) {
     // Someone else (another poller, the pipe) stored it a moment ago: theirs counts, ours rolled back.
     const theirs = await findIntake(db, identity.intakeKey);
     if (theirs) return { record: theirs, firstTime: false };
     throw error;
   }
-  return { record: (await findIntake(db, identity.intakeKey))!, firstTime: true };
 }
 
 export async function recordIntakeOutcome(db: Kysely<Database>, intakeKey: string, result: IntakeResult): Promise<void> {
@@ -119,8 +122,10 @@ export function recordedResult(record: IntakeRecord): IntakeResult | undefined {
   };
 }
 
-export async function markInJunk(db: Kysely<Database>, intakeKey: string, inJunk: boolean): Promise<void> {
-  await db.updateTable('intake_messages').set({ in_junk: inJunk }).where('intake_key', '=', intakeKey).execute();
+/** Where the mails now lie: in Junk or not (one statement for all that moved together; rows already right are left alone). */
+export async function markInJunk(db: Kysely<Database>, intakeKeys: readonly string[], inJunk: boolean): Promise<void> {
+  if (intakeKeys.length === 0) return;
+  await db.updateTable('intake_messages').set({ in_junk: inJunk }).where('intake_key', 'in', intakeKeys).where('in_junk', '!=', inJunk).execute();
 }
 
 export async function markTrained(db: Kysely<Database>, intakeKey: string, verdict: 'spam' | 'ham'): Promise<void> {

@@ -34,18 +34,27 @@ export async function openMailTicket(starter: TicketStarter & { ours: OurMailIde
   return number;
 }
 
-/** The mail's ticket number: allocated the first time, read back every time after. */
+/**
+ * The mail's ticket number: allocated the first time, read back every time after.
+ * The allocation commits on its own, so the day's counter row is locked for one
+ * statement, not while the intake row is written too (every new ticket of the
+ * day goes through that row). Two runs of this step at once (a retry racing a
+ * slow first try) both allocate; the first to claim the intake row wins, and
+ * the other's number is left unused: a gap in the day's numbers, never a number
+ * given twice.
+ */
 async function numberFor(starter: TicketStarter, intakeKey: string): Promise<string> {
-  return starter.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('intake_messages')
-      .select('opened_ticket_number')
-      .where('intake_key', '=', intakeKey)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (row.opened_ticket_number) return row.opened_ticket_number;
-    const number = await allocateTicketNumber(tx);
-    await tx.updateTable('intake_messages').set({ opened_ticket_number: number }).where('intake_key', '=', intakeKey).execute();
-    return number;
-  });
+  const opened = () =>
+    starter.db.selectFrom('intake_messages').select('opened_ticket_number').where('intake_key', '=', intakeKey).executeTakeFirstOrThrow();
+  const before = await opened();
+  if (before.opened_ticket_number) return before.opened_ticket_number;
+  const number = await allocateTicketNumber(starter.db);
+  const claimed = await starter.db
+    .updateTable('intake_messages')
+    .set({ opened_ticket_number: number })
+    .where('intake_key', '=', intakeKey)
+    .where('opened_ticket_number', 'is', null)
+    .executeTakeFirst();
+  if (claimed.numUpdatedRows > 0n) return number;
+  return (await opened()).opened_ticket_number!;
 }

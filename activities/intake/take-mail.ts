@@ -6,6 +6,7 @@
 
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import { eagerStartFor } from '../../lib/eager-start';
 import type { Database } from '../../db/schema';
 import type { Config } from '../../lib/config';
 import type { mailIntakeWorkflow } from '../../workflows/mail-intake';
@@ -33,6 +34,8 @@ export interface TakeOptions {
   notSpam?: boolean;
   /** Give up waiting after this long (the workflow goes on; asking again later finds it). */
   waitMs?: number;
+  /** The mail's intake row as the caller just read it (null: none yet), so it is not read again. */
+  known?: IntakeRecord | null;
 }
 
 export interface TakenMail {
@@ -43,7 +46,7 @@ export interface TakenMail {
 export class IntakeStillRunning extends Error {}
 
 export async function takeMail(intake: MailIntake, raw: Buffer, source: string, options: TakeOptions = {}): Promise<TakenMail> {
-  const { record } = await keepRawMail(intake.db, raw, source, intake.maxMessageBytes);
+  const { record } = await keepRawMail(intake.db, raw, source, intake.maxMessageBytes, options.known);
   const done = recordedResult(record);
   if (done && !options.notSpam) return { record, result: done };
   const handle = await startIntake(intake, record, options.notSpam === true);
@@ -61,6 +64,7 @@ async function startIntake(intake: MailIntake, record: IntakeRecord, notSpam: bo
       // Running: join it. Completed: never again (its result stands). Failed or terminated: start afresh.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      ...eagerStartFor(intake.temporal),
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return intake.temporal.workflow.getHandle(workflowId);

@@ -61,7 +61,6 @@ export async function startStackIntake(
     db: stack.db,
     config: options.withPoller ? stack.config : { ...stack.config, imapUrl: undefined },
     connection,
-    temporal: stack.temporal,
     spamFilter: options.spamFilter ?? new MemorySpamFilter(),
     slaPolicy: loadSlaPolicy(),
     desks: stack.desks,

@@ -15,6 +15,29 @@ describe('a time zone wall clock', () => {
     expect(new Date(startOfDayAt('Europe/Berlin', Date.parse('2027-03-28T12:00:00Z'))).toISOString()).toBe('2027-03-27T23:00:00.000Z');
   });
 
+  it('gives the exact offset minute by minute around switches, however often it is asked (the hourly cache changes no answer)', () => {
+    const fromWallClock = (zone: string, ms: number) => {
+      const w = wallClockAt(zone, ms);
+      return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - ms;
+    };
+    // Berlin's spring and autumn hours; Lord Howe's half-hour switches, one at 15:30 UTC (inside an hour: a cache of whole hours alone would be wrong there); Kathmandu's +5:45.
+    const around = [
+      ['Europe/Berlin', '2027-03-28T00:00:00Z'],
+      ['Europe/Berlin', '2027-10-31T00:00:00Z'],
+      ['Australia/Lord_Howe', '2027-04-03T14:00:00Z'],
+      ['Australia/Lord_Howe', '2027-10-02T14:00:00Z'],
+      ['Asia/Kathmandu', '2027-01-01T00:00:00Z'],
+    ] as const;
+    for (const [zone, from] of around) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (let minute = 0; minute < 4 * 60; minute += 1) {
+          const ms = Date.parse(from) + minute * 60_000 + 17_000;
+          expect(offsetAt(zone, ms), `${zone} ${new Date(ms).toISOString()}`).toBe(fromWallClock(zone, ms));
+        }
+      }
+    }
+  });
+
   it('shows midnight as hour 0, never 24', () => {
     expect(wallClockAt('UTC', Date.parse('2027-01-01T00:00:00Z')).hour).toBe(0);
   });
