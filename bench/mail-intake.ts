@@ -28,6 +28,7 @@ import { startGreenMail } from '../scripts/devstack/greenmail';
 import { freePort } from '../scripts/devstack/ports';
 import { startTemporalDevServer } from '../scripts/devstack/temporal-dev-server';
 import { startMailIntake } from '../worker/mail-intake';
+import { cpuPerUnit, cpuUseNow } from './cpu-use';
 import { createTicketWorker, WORKFLOWS_PATH } from '../worker/ticket-worker';
 
 const { values } = parseArgs({
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'temporal-db': { type: 'string', default: 'sqlite' },
     only: { type: 'string' },
+    'sqlite-pragma': { type: 'string', multiple: true },
   },
 });
 const BURST = Number(values.mails);
@@ -46,6 +48,8 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const TEMPORAL_DB = values['temporal-db'] === 'memory' ? 'memory' : 'sqlite';
 const SUPPORT = 'support@desk.test';
+// node: the bench, the poller and both workers; temporal: the dev server; java: GreenMail (IMAP and the receipts' SMTP).
+const PROGRAMS = ['node', 'temporal', 'java', 'postgres'];
 
 async function main() {
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('ERROR') });
@@ -54,7 +58,7 @@ async function main() {
   await chmod(dir, 0o755);
   const [postgres, temporalServer, greenMail, bundle] = await Promise.all([
     freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port })),
-    freePort().then((port) => startTemporalDevServer({ port, logFile: path.join(dir, 'temporal.log'), ...(TEMPORAL_DB === 'sqlite' ? { dbFile: path.join(dir, 'temporal.sqlite') } : {}) })),
+    freePort().then((port) => startTemporalDevServer({ port, logFile: path.join(dir, 'temporal.log'), ...(TEMPORAL_DB === 'sqlite' ? { dbFile: path.join(dir, 'temporal.sqlite'), sqlitePragmas: values['sqlite-pragma'] } : {}) })),
     Promise.all([freePort(), freePort()]).then(([smtpPort, imapPort]) => startGreenMail({ smtpPort, imapPort, users: ['support:pw@desk.test'] })),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') }),
   ]);
@@ -84,25 +88,36 @@ async function main() {
   });
 
   const url = new URL(imapUrl);
-  const inbox = new ImapFlow({ host: url.hostname, port: Number(url.port), secure: false, auth: { user: 'support', pass: 'pw' }, logger: false });
-  await inbox.connect();
+  // A connection per load: GreenMail drops one left idle while the last load drains.
+  const inboxSession = async () => {
+    const session = new ImapFlow({ host: url.hostname, port: Number(url.port), secure: false, auth: { user: 'support', pass: 'pw' }, logger: false });
+    await session.connect();
+    return session;
+  };
   console.log(
     `\nmail intake: poller window ${CONCURRENCY}; Temporal dev server persistence: ${TEMPORAL_DB === 'sqlite' ? 'SQLite file (as npm start)' : 'in memory'}; ${os.cpus().length} cores`,
   );
+  const cpuUsed: Array<[string, string]> = [];
   console.log('load                      mails   appended in   mails/s   delay p50   delay p99   delay max');
   if (values.only !== 'steady') {
     const mails = await composeMails(BURST, 'burst');
+    const inbox = await inboxSession();
     const arrived = new Map<string, number>();
+    const cpuBefore = cpuUseNow();
     for (const mail of mails) {
       await inbox.append('INBOX', mail.raw);
       arrived.set(mail.messageId, Date.now());
     }
+    await inbox.logout();
     report(`burst of ${BURST}`, await measure(db, arrived));
     await settle(db);
+    cpuUsed.push(['burst', cpuPerUnit(cpuBefore, cpuUseNow(), BURST, PROGRAMS)]);
   }
   if (values.only !== 'burst') {
     const mails = await composeMails(RATE * SECONDS, 'steady');
+    const inbox = await inboxSession();
     const arrived = new Map<string, number>();
+    const cpuBefore = cpuUseNow();
     const start = Date.now() + 100;
     for (const [i, mail] of mails.entries()) {
       const due = start + (i * 1000) / RATE;
@@ -110,9 +125,13 @@ async function main() {
       await inbox.append('INBOX', mail.raw);
       arrived.set(mail.messageId, Date.now());
     }
+    await inbox.logout();
     report(`${RATE}/s for ${SECONDS} s`, await measure(db, arrived));
+    await settle(db);
+    cpuUsed.push(['steady', cpuPerUnit(cpuBefore, cpuUseNow(), RATE * SECONDS, PROGRAMS)]);
   }
-  await inbox.logout();
+  // Arrival to the tickets' own work done (their receipts sent): what one mail cost each server.
+  for (const [load, use] of cpuUsed) console.log(`CPU ms per mail (${load}): ${use}`);
   console.log('');
 
   await intake.stop();

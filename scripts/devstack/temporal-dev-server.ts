@@ -11,6 +11,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** SQLite file; omitted: in memory (tests). */
   dbFile?: string;
+  /** PRAGMA=VALUE for the SQLite file (default SQLITE_PRAGMAS). */
+  sqlitePragmas?: readonly string[];
   logFile: string;
   /** Where its pid is written, so that a later start can stop it if we die without stopping it. */
   pidFile?: string;
@@ -23,13 +25,25 @@ export interface DevServer extends RunningProcess {
 }
 
 /**
+ * WAL instead of SQLite's rollback journal: a commit appends to the log rather
+ * than rewriting pages and their journal (mail bench: 16.7 → 23.1 mails/s).
+ * synchronous stays FULL, so a commit is on disk when Temporal is told so;
+ * synchronous=normal would be faster still (29.7/s) but could lose the last
+ * commits on a power loss, and an agent's accepted change must not be lost.
+ */
+export const SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal'];
+
+/**
  * The real Temporal server as the CLI's dev server: SQLite persistence, the
  * Web UI, and the ticket search attributes registered at launch.
  */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   const cli = await ensureTemporalCli(options.onProgress);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
-  if (options.dbFile) args.push('--db-filename', path.resolve(options.dbFile));
+  if (options.dbFile) {
+    args.push('--db-filename', path.resolve(options.dbFile));
+    for (const pragma of options.sqlitePragmas ?? SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
+  }
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   for (const key of TICKET_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${cliTypeOf(key.type)}`);
