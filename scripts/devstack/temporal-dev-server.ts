@@ -31,7 +31,7 @@ export interface DevServer extends RunningProcess {
  * synchronous=normal would be faster still (29.7/s) but could lose the last
  * commits on a power loss, and an agent's accepted change must not be lost.
  */
-export const SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal'];
+const SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal'];
 
 /**
  * The real Temporal server as the CLI's dev server: SQLite persistence, the
