@@ -27,6 +27,13 @@ const SIZES = values.sizes!.split(',').map(Number);
 const REQUESTS = Number(values.requests);
 const STATUSES: TicketStatus[] = ['new', 'open', 'in_progress', 'in_review', 'approved', 'waiting_customer', 'closed'];
 const OWNERS = ['alice', 'bob', 'carol', null];
+// Subjects as a desk sees them, each word in a twentieth of the tickets or fewer (not one subject for all, which no index can help).
+const SUBJECTS = [
+  'サーバが起動しません', 'プリンタで印刷できない', 'ライセンスの更新について', 'パスワードを忘れました', 'メールが届かない',
+  'バックアップが失敗する', '請求書の再発行', 'VPN に接続できない', 'ディスク容量が不足', 'アップデート後にエラー',
+  'Cannot log in', 'Invoice question', 'Server down since Monday', 'License renewal', 'Mail bounces',
+  'Backup failed', 'Disk almost full', 'VPN drops every hour', 'Error after update', 'Password reset',
+];
 
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'helpdesk-bench-console-'));
@@ -41,7 +48,7 @@ async function main() {
     await createUser(db, { name: 'alice', role: 'agent', level: 'L1', password: 'bench-password-1' });
     const session = await startSession(db, 'alice', '127.0.0.1');
     const cookie = `hd_session=${session.id}`;
-    const pages = ['/tickets?view=mine', '/tickets?view=new', '/tickets?view=review', '/tickets?view=breached', '/tickets?view=L2', '/tickets?view=closed', '/tickets?view=search&q=20261202', '/tickets?view=search&q=サーバ'];
+    const pages = ['/tickets?view=mine', '/tickets?view=new', '/tickets?view=review', '/tickets?view=breached', '/tickets?view=L2', '/tickets?view=closed', '/tickets?view=search&q=20261202', '/tickets?view=search&q=プリンタ', '/tickets?view=search&q=user4321@', '/tickets?view=search&q=backup'];
     const rows: string[] = [];
     let written = 0;
     for (const size of SIZES) {
@@ -79,7 +86,7 @@ async function writeTickets(db: ReturnType<typeof connectDatabase>, from: number
       const status = STATUSES[i % STATUSES.length];
       const createdAt = new Date(now - i * 60_000).toISOString();
       const state = {
-        ...newTicketState({ number, subject: `サーバが起動しません ${i}`, customer: { email: `user${i}@example.jp`, name: `顧客 ${i}` }, channel: 'email', priority: PRIORITIES[i % 4], createdAt }),
+        ...newTicketState({ number, subject: `${SUBJECTS[i % SUBJECTS.length]} ${i}`, customer: { email: `user${i}@example.jp`, name: `顧客 ${i}` }, channel: 'email', priority: PRIORITIES[i % 4], createdAt }),
         status,
         owner: OWNERS[i % OWNERS.length],
         supportLevel: SUPPORT_LEVELS[i % 3],
