@@ -63,6 +63,7 @@ const DEFAULT_CONCURRENCY = 16;
 // Mails fetched with one FETCH, and the Junk folder read this many at a time.
 const FETCH_AT_ONCE = 10;
 const LOOK_AGAIN_MS = 200;
+const SWEEP_JOIN_MS = 30_000;
 const MOVE_BATCH = 50;
 const MOVE_AFTER_MS = 500;
 const MAX_BACKOFF_MS = 60_000;
@@ -166,6 +167,9 @@ export class MailboxPoller {
    * Takes in every mail in INBOX, and those that arrive meanwhile, with up to
    * `concurrency` in flight at once: a slot freed by one mail goes to the next
    * at once, not after the slowest of a chunk. Moves are sent a batch at a time.
+   * New arrivals join for SWEEP_JOIN_MS at most, so that a steady stream of mail
+   * still lets the sweep end: then the Junk folder is read, and a mail left in
+   * INBOX by a failure is tried again, at the next sweep.
    */
   private async sweepInbox(client: ImapFlow): Promise<void> {
     const lock = await client.getMailboxLock(this.settings.inbox);
@@ -174,6 +178,7 @@ export class MailboxPoller {
     const waiting: number[] = [];
     const inFlight = new Set<Promise<void>>();
     const moves = new PendingMoves();
+    const joinUntil = Date.now() + SWEEP_JOIN_MS;
     const look = async () => {
       const uids = (await client.search({ all: true }, { uid: true })) || [];
       for (const uid of uids.sort((a, b) => a - b)) if (!seen.has(uid)) (seen.add(uid), waiting.push(uid));
@@ -185,7 +190,7 @@ export class MailboxPoller {
         if (waiting.length === 0 || inFlight.size >= window) {
           // Mail that arrives meanwhile joins this sweep: look again when a mail is done, or every LOOK_AGAIN_MS.
           await Promise.race([...inFlight, new Promise((resolve) => setTimeout(resolve, LOOK_AGAIN_MS))]);
-          if (waiting.length === 0) await look();
+          if (waiting.length === 0 && Date.now() < joinUntil) await look();
           continue;
         }
         const batch = waiting.splice(0, Math.min(FETCH_AT_ONCE, window - inFlight.size));
