@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Config } from '../lib/config';
 import { singleDesk, type Desks } from '../lib/desks/desk';
+import { customerMailActivities } from './customer-mail';
 import { customerReplyActivities } from './customer-replies';
 import { outboundMailActivities, outboundMailSettings, type OutboundMailSettings } from './outbound-mail';
 import { slaRecordActivities } from './sla-records';
@@ -29,11 +30,14 @@ export function activityDeps(db: Kysely<Database>, config: Config, spam: SpamFil
 
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const replies = customerReplyActivities(deps.db, deps.desks);
+  const mail = outboundMailActivities(deps.db, deps.desks, deps.mail);
   return {
     ...ticketRecordActivities(deps.db),
     ...slaRecordActivities(deps.db),
-    ...customerReplyActivities(deps.db, deps.desks),
-    ...outboundMailActivities(deps.db, deps.desks, deps.mail),
+    ...replies,
+    ...mail,
+    ...customerMailActivities(replies, mail.sendArticleMail),
     ...spamActivities(deps.spam, deps.db),
   };
 }

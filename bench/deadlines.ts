@@ -21,7 +21,8 @@
 // the workflows/index.ts of an older tree, e.g. `git archive HEAD workflows`, so
 // "before" is the old workflow code too), `custom` (product with DEADLINE_TUNING,
 // JSON worker options, over it), each optionally `@sa-cache` (its dev server
-// with the search-attribute cache on); DEADLINE_TEMPORAL_DB (sqlite | memory);
+// with the search-attribute cache on); DEADLINE_TEMPORAL_DB (sqlite | memory |
+// cluster: the Temporal server of `npm run cluster`, its four services on PostgreSQL);
 // DEADLINE_CONCURRENCY (openings at once, 20); DEADLINE_BUDGET_S (the
 // first-response budget; default from N); DEADLINE_TIMEOUT_S (the wait for the
 // breaches per setting, budget + 240). Each run stops by itself and prints what it has.
@@ -43,13 +44,16 @@ import { freePort } from '../scripts/devstack/ports';
 import { startProcess, waitFor } from '../scripts/devstack/processes';
 import { ensureTemporalCli } from '../scripts/devstack/temporal-cli';
 import { startTemporalDevServer } from '../scripts/devstack/temporal-dev-server';
+import { startTemporalCluster } from '../scripts/devstack/temporal-server';
+import { ensureTemporalServer } from '../scripts/devstack/temporal-server-build';
+import { freeClusterPorts } from '../scripts/devstack/temporal-server-ports';
 import { cliTypeOf, TICKET_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { createTicketWorker, TICKET_WORKER_TUNING, type TicketWorkerTuning } from '../worker/ticket-worker';
 import { parsePolicy, type SlaPolicy } from '../workflows/sla/policy';
 
 const N = Number(process.env.DEADLINE_TICKETS ?? 1000);
 const CONCURRENCY = Number(process.env.DEADLINE_CONCURRENCY ?? 20);
-const TEMPORAL_DB = (process.env.DEADLINE_TEMPORAL_DB ?? 'sqlite') as 'sqlite' | 'memory';
+const TEMPORAL_DB = (process.env.DEADLINE_TEMPORAL_DB ?? 'sqlite') as 'sqlite' | 'memory' | 'cluster';
 // Openings run at about 50 a second here; the budget leaves room for a slower, busier machine.
 const BUDGET_S = Number(process.env.DEADLINE_BUDGET_S ?? Math.max(45, Math.ceil(N / 20) + 30));
 const TIMEOUT_S = Number(process.env.DEADLINE_TIMEOUT_S ?? BUDGET_S + 240);
@@ -128,7 +132,7 @@ async function runPhase(setting: string): Promise<PhaseResult> {
       logFile: path.join(dir, 'temporal.log'),
       ...(TEMPORAL_DB === 'sqlite' ? { dbFile: path.join(dir, 'temporal.sqlite') } : {}),
     };
-    const temporalServer = setting.endsWith('@sa-cache') ? await startDevServerWithSaCache(devServer) : await startTemporalDevServer(devServer);
+    const temporalServer = await startTemporal(setting, devServer, dir);
     stops.unshift(() => temporalServer.stop());
     const config = loadConfig({ DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporalServer.address, DATA_DIR: dir, SUPPORT_ADDRESS: 'support@bench.test', LOG_LEVEL: 'error' });
     // As lib/helpdesk.ts wires the worker: its own pool, connection and spam filter.
@@ -151,7 +155,7 @@ async function runPhase(setting: string): Promise<PhaseResult> {
     });
     const workerDone = worker.run();
     stops.unshift(async () => (worker.shutdown(), workerDone));
-    const workerSettings = `${describeWorker(worker)}; workflows ${BEFORE_WORKFLOWS && setting.startsWith('sdk-defaults') ? BEFORE_WORKFLOWS : 'of this tree'}; dev server ${setting.endsWith('@sa-cache') ? 'with its search-attribute cache' : 'as npm start runs it'}`;
+    const workerSettings = `${describeWorker(worker)}; workflows ${BEFORE_WORKFLOWS && setting.startsWith('sdk-defaults') ? BEFORE_WORKFLOWS : 'of this tree'}; ${TEMPORAL_DB === 'cluster' ? 'the cluster' : `dev server ${setting.endsWith('@sa-cache') ? 'with its search-attribute cache' : 'as npm start runs it'}`}`;
     console.log(`\n[${setting}] worker: ${workerSettings}`);
 
     const starter: TicketStarter = {
@@ -221,6 +225,16 @@ async function runPhase(setting: string): Promise<PhaseResult> {
     for (const stop of stops) await stop().catch((error) => console.log(`could not stop a part: ${error instanceof Error ? error.message : String(error)}`));
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The Temporal server of the phase: the cluster (DEADLINE_TEMPORAL_DB=cluster), or a dev server. */
+async function startTemporal(setting: string, devServer: { port: number; logFile: string; dbFile?: string }, dir: string): Promise<{ address: string; stop(): Promise<unknown> }> {
+  if (TEMPORAL_DB === 'cluster') {
+    await ensureTemporalServer();
+    const { cluster, others } = await freeClusterPorts(1);
+    return startTemporalCluster({ dataDir: path.join(dir, 'cluster'), ports: cluster, postgres: { port: others[0] } });
+  }
+  return setting.endsWith('@sa-cache') ? startDevServerWithSaCache(devServer) : startTemporalDevServer(devServer);
 }
 
 /** The dev server as scripts/devstack/temporal-dev-server.ts starts it, with the search-attribute cache on. */
@@ -334,7 +348,7 @@ const triple = (v: number[]) => `${s(pct(v, 50))} / ${s(pct(v, 99))} / ${s(v.len
 
 function report(results: PhaseResult[]) {
   console.log(`\nDeadlines benchmark, ${new Date().toISOString().slice(0, 10)}: ${N} P1 tickets, first-response budget ${BUDGET_S} s (warning at ${WARN_AT * 100}%), always-open calendar,`);
-  console.log(`${CONCURRENCY} openings at once through lib/open-ticket.ts; Temporal dev server persistence: ${TEMPORAL_DB === 'sqlite' ? 'SQLite file (as npm start)' : 'in memory'}; ${os.cpus().length} cores.\n`);
+  console.log(`${CONCURRENCY} openings at once through lib/open-ticket.ts; Temporal: ${TEMPORAL_DB === 'cluster' ? 'the cluster of npm run cluster (four services, PostgreSQL persistence and visibility)' : `dev server, persistence ${TEMPORAL_DB === 'sqlite' ? 'SQLite file (as npm start)' : 'in memory'}`}; ${os.cpus().length} cores.\n`);
   for (const r of results) console.log(`${r.setting}: ${r.workerSettings}\n  while the deadlines came due: ${r.tasks.join('; ')}`);
   console.log('\nLateness in seconds, p50 / p99 / max; "acted": the workflow\'s clock when it acted; "recorded": the sla_events row written.\n');
   console.log('| worker | tickets | opened in s | deadlines within s | breach acted | breach recorded | warning acted | warning recorded | breaches | waited s |');

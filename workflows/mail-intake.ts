@@ -14,11 +14,11 @@
 // still safe to run twice, which a local activity may be (a worker that dies
 // mid-task has its task run again elsewhere).
 
-import { ActivityFailure, getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { MailIntakeActivities } from '../activities/intake/intake-activities';
 import type { IntakeResult, MailIntakeInput, MailPlan } from './mail-intake-types';
 import { customerFollowUpSignal, ticketWorkflowId } from './ticket-messages';
-import { failureReason } from './failure-reason';
+import { failedForGood, failureReason } from './failure-reason';
 
 const STEP_OPTIONS: ActivityOptions = {
   // Short: after a worker dies, its activities are retried elsewhere once this runs out (decoding 25 MB takes well under it).
@@ -48,7 +48,7 @@ async function examineOrKeep(intake: MailIntakeActivities, input: MailIntakeInpu
   try {
     return await intake.examineMail(input);
   } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
+    if (!failedForGood(error)) throw error;
     return intake.keepUnreadableMail(input, failureReason(error));
   }
 }
@@ -57,7 +57,7 @@ async function recordOutcome(intake: MailIntakeActivities, intakeKey: string, re
   try {
     await intake.recordIntakeOutcome(intakeKey, result);
   } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
+    if (!failedForGood(error)) throw error;
     // The workflow's result still holds the outcome: a second take of the mail finds it there.
     log.error(`intake ${intakeKey}: its outcome could not be recorded: ${failureReason(error)}`);
   }

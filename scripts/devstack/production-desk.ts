@@ -10,10 +10,9 @@ import { connectDatabase } from '../../db/connect';
 import { migrateToLatest } from '../../db/migrate';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 import { startGreenMail, type GreenMail } from './greenmail';
-import { freePorts } from './ports';
 import { outputSays, startProductProcess, type ProductProcess } from './product-process';
 import { startTemporalCluster, type TemporalCluster } from './temporal-server';
-import { freeMembershipPorts } from './temporal-server-ports';
+import { freeClusterPorts } from './temporal-server-ports';
 import { startTcpProxy, type TcpProxy } from '../faults/tcp-proxy';
 
 export const SUPPORT = 'support@desk.test';
@@ -53,11 +52,10 @@ export class ProductionDesk {
 
   async start(): Promise<this> {
     mkdirSync(this.dir, { recursive: true });
-    const [frontend, history, matching, worker, http, temporalPg, pgPort, smtpPort, imapPort, api1, api2, ...metrics] = await freePorts(15);
+    const { cluster, others } = await freeClusterPorts(10);
+    const [temporalPg, pgPort, smtpPort, imapPort, api1, api2, ...metrics] = others;
     this.workerMetricsPorts = [metrics.slice(0, 2), metrics.slice(2, 4)];
-    const [fm, hm, mm, wm] = await freeMembershipPorts(4);
-    const services = { frontend: { grpc: frontend, membership: fm }, history: { grpc: history, membership: hm }, matching: { grpc: matching, membership: mm }, worker: { grpc: worker, membership: wm } };
-    this.cluster = await startTemporalCluster({ dataDir: path.join(this.dir, 'cluster'), ports: { services, frontendHttp: http }, postgres: { port: temporalPg } });
+    this.cluster = await startTemporalCluster({ dataDir: path.join(this.dir, 'cluster'), ports: cluster, postgres: { port: temporalPg } });
     this.pgPort = pgPort;
     await this.startPostgres();
     this.db = connectDatabase(this.postgres.url);

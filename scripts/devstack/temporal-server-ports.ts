@@ -4,6 +4,7 @@
 // ports from its ephemeral range, above 32767 on Linux, so the membership
 // ports of a cluster on free ports are found below it, by trying.
 import { createServer, type Server } from 'node:net';
+import { freePorts } from './ports';
 import { ServerStartError } from './processes';
 import { CLUSTER_SERVICES, type ClusterPorts } from './temporal-server-config';
 
@@ -19,7 +20,7 @@ export function checkMembershipPorts(ports: ClusterPorts): void {
 }
 
 /** `count` different free ports between 20000 and 32767; each is held until all are found. */
-export async function freeMembershipPorts(count: number): Promise<number[]> {
+async function freeMembershipPorts(count: number): Promise<number[]> {
   const held: Server[] = [];
   const found: number[] = [];
   try {
@@ -34,6 +35,18 @@ export async function freeMembershipPorts(count: number): Promise<number[]> {
   }
   if (found.length < count) throw new Error(`found only ${found.length} of ${count} free ports below ${MAX_MEMBERSHIP_PORT + 1}`);
   return found;
+}
+
+/**
+ * A cluster's ports, all free: each service's gRPC port and its membership port
+ * (below 32768), the frontend's HTTP port, and `others` more for the caller's
+ * own servers, found together so that none is handed out twice.
+ */
+export async function freeClusterPorts(others = 0): Promise<{ cluster: ClusterPorts; others: number[] }> {
+  const [frontend, history, matching, worker, http, ...rest] = await freePorts(5 + others);
+  const [fm, hm, mm, wm] = await freeMembershipPorts(4);
+  const services = { frontend: { grpc: frontend, membership: fm }, history: { grpc: history, membership: hm }, matching: { grpc: matching, membership: mm }, worker: { grpc: worker, membership: wm } };
+  return { cluster: { services, frontendHttp: http }, others: rest };
 }
 
 function listening(port: number): Promise<Server | undefined> {

@@ -4,34 +4,20 @@
 // service is restarted alone in the middle, and still completes.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { freePorts } from '../../scripts/devstack/ports';
 import { startTemporalCluster, type TemporalCluster } from '../../scripts/devstack/temporal-server';
 import { ensureTemporalServer } from '../../scripts/devstack/temporal-server-build';
-import type { ClusterPorts } from '../../scripts/devstack/temporal-server-config';
-import { freeMembershipPorts } from '../../scripts/devstack/temporal-server-ports';
+import { freeClusterPorts } from '../../scripts/devstack/temporal-server-ports';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 let cluster: TemporalCluster;
 let stack: TestStack;
 
-/** Free ports: two per service (membership ports below 32768, which Temporal can store), the frontend's HTTP port, PostgreSQL's. */
-async function clusterPorts(): Promise<{ ports: ClusterPorts; pgPort: number }> {
-  const [frontend, history, matching, worker, http, pgPort] = await freePorts(6);
-  const [fm, hm, mm, wm] = await freeMembershipPorts(4);
-  const services = {
-    frontend: { grpc: frontend, membership: fm },
-    history: { grpc: history, membership: hm },
-    matching: { grpc: matching, membership: mm },
-    worker: { grpc: worker, membership: wm },
-  };
-  return { ports: { services, frontendHttp: http }, pgPort };
-}
 
 // The first run on a machine builds the server with go install: minutes, once; cached after that.
 beforeAll(() => ensureTemporalServer().then(() => undefined), 30 * 60_000);
 
 beforeAll(async () => {
-  const { ports, pgPort } = await clusterPorts();
+  const { cluster: ports, others: [pgPort] } = await freeClusterPorts(1);
   cluster = await startTemporalCluster({ dataDir: path.join(inject('serversDir'), 'temporal-cluster'), ports, postgres: { port: pgPort } });
   stack = await startTestStack({ TEMPORAL_ADDRESS: cluster.address });
 }, 180_000);
