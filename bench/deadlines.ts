@@ -66,6 +66,7 @@ const SDK_DEFAULTS: TicketWorkerTuning = {
   workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
   activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
   nonStickyToStickyPollRatio: 0.2,
+  workflowThreadPoolSize: 1,
 };
 const SETTINGS: Record<string, TicketWorkerTuning> = {
   'sdk-defaults': SDK_DEFAULTS,

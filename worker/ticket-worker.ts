@@ -14,17 +14,21 @@ export type TicketWorkerTuning = Pick<
   | 'workflowTaskPollerBehavior'
   | 'activityTaskPollerBehavior'
   | 'nonStickyToStickyPollRatio'
+  | 'workflowThreadPoolSize'
 >;
 
 /**
  * The product's tuning: the SDK's defaults (40 workflow-task and 100 activity slots, 10 pollers
- * each, a sticky cache sized from the heap: about 2,300 workflows here). When many deadlines fall
- * together, bench/deadlines.ts shows workflow tasks running in under 10 ms and activities in under
- * 50 ms: the waiting is in the Temporal server's queues, and more pollers and slots (40 pollers,
- * 100 slots each) did not make escalations earlier there. What did: fewer tasks per escalation
- * (the SLA record as a local activity, workflows/ticket-effect-runner.ts).
+ * each, a sticky cache sized from the heap: about 2,300 workflows here) but for two workflow
+ * threads instead of one. On the dev server, bench/deadlines.ts showed the waiting in the server's
+ * queues: more pollers and slots did not make escalations earlier, fewer tasks per escalation did
+ * (SLA records as local activities, workflows/ticket-effect-runner.ts). On the cluster (`npm run
+ * cluster`) the server keeps up and the worker's one workflow thread became the queue (tasks
+ * waiting up to 100 s at p99 to start): with two, 1,000 breaches falling within 15 s were recorded
+ * at p99 19.7 s instead of 36.3 s in the same run (2026-12-03). A second thread costs a second
+ * copy of the workflow bundle's isolate; the sticky cache is shared out between them.
  */
-export const TICKET_WORKER_TUNING: TicketWorkerTuning = {};
+export const TICKET_WORKER_TUNING: TicketWorkerTuning = { workflowThreadPoolSize: 2 };
 
 export interface TicketWorkerOptions {
   connection: NativeConnection;
