@@ -10,7 +10,8 @@
 // Since INTAKE_LOCAL the three steps are local activities: they run in the
 // worker that runs this workflow, inside its first workflow task, instead of
 // three round trips through the server's task queue each (a mail is taken in
-// within one workflow task; 23 history events became about 12). Each step is
+// within one workflow task: a new ticket's intake writes 10 history events, not
+// 23, a follow-up's 14, not 22). Each step is
 // still safe to run twice, which a local activity may be (a worker that dies
 // mid-task has its task run again elsewhere).
 
