@@ -27,7 +27,7 @@ export function cpuUseNow(): CpuUse {
   return use;
 }
 
-/** What each program used between two readings, per unit of work (ms each), the busiest first. */
+/** What each program used between two readings, per unit of work (ms each), in the order `programs` names them. */
 export function cpuPerUnit(before: CpuUse, after: CpuUse, units: number, programs: readonly string[]): string {
   const parts = programs.map((name) => [name, ((after.get(name) ?? 0) - (before.get(name) ?? 0)) / units] as const);
   const total = parts.reduce((sum, [, ms]) => sum + ms, 0);

@@ -45,8 +45,8 @@ async function mailIntakeHistories(): Promise<Record<string, string>> {
   const reply = await composeMail({ from: 'sato@customer.example.jp', subject: 'Re: リプレイ用のメール', text: '追記です', inReplyTo: messageId });
   const followUp = await postMailToIntake(stack, reply, { retryUnavailable: true });
   expect(followUp.body).toMatchObject({ outcome: 'follow-up', number });
-  const intakeKey = async (outcome: string) =>
-    (await stack.db.selectFrom('intake_messages').select('intake_key').where('outcome', '=', outcome as never).where('ticket_number', '=', number).executeTakeFirstOrThrow()).intake_key;
+  const intakeKey = async (outcome: 'ticket' | 'follow-up') =>
+    (await stack.db.selectFrom('intake_messages').select('intake_key').where('outcome', '=', outcome).where('ticket_number', '=', number).executeTakeFirstOrThrow()).intake_key;
   return { 'new-ticket': await shownHistory(await intakeKey('ticket')), 'follow-up': await shownHistory(await intakeKey('follow-up')) };
 }
 
